@@ -1,0 +1,188 @@
+"""``Function``: one differentiable operation, and the graph node it leaves behind.
+
+A ``Function`` subclass gives ``forward(ctx, *args)`` and ``backward(ctx, *grads)``.
+``forward`` receives the call's arguments (Tensors and plain values) and returns an
+array or Tensor (or a tuple of them). ``backward`` receives one gradient Tensor per
+output and returns one gradient per forward argument (``None`` where there is none).
+Backward is written with autograd ops, so gradients of gradients work.
+
+The instance made by ``apply`` *is* the graph node (``ctx``): it holds the edges to
+its inputs, their shapes (the engine sums broadcast gradients back to them), and
+what ``save_for_backward`` kept.
+
+Example:
+    >>> import autograd as ag
+    >>> class Cube(ag.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x.data ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x * x
+    >>> x = ag.tensor([2.0], requires_grad=True)
+    >>> Cube.apply(x).sum().backward(); x.grad
+    tensor([12.])
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import anomaly as _anomaly
+from . import scope as _scope
+from .grad_mode import state as _grad
+from .tensor import Tensor, _wrap
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+
+
+class Function:
+    """Base class of every differentiable op; subclass it for a custom op (see the module example)."""
+
+    save_output = False  # set True when backward needs the forward's output (exp, tanh, ...)
+    name: str | None = None  # the op's name as users write it; defaults to the class name
+
+    # node state, set by apply (plain attributes: subclasses may add their own on ctx)
+    next_edges: tuple
+    in_shapes: tuple
+    saved: tuple | None
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run ``forward`` on ``args`` and, when recording, attach the node to the output(s)."""
+        ctx = cls.__new__(cls)
+        record = False
+        if _grad.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    record = True
+                    break
+        ctx.recording = record
+        ctx.saved = None
+        if not record:
+            out = cls.forward(ctx, *args, **kwargs)
+            if out.__class__ is tuple:
+                return tuple(_as_output(o, None, 0) for o in out)
+            return _as_output(out, None, 0)
+        _grad.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _grad.enabled = True
+        edges = []
+        shapes = []
+        for a in args:
+            if isinstance(a, Tensor):
+                shapes.append(a.data.shape)
+                if a.requires_grad:
+                    fn = a.grad_fn
+                    edges.append((a, -1) if fn is None else (fn, a._oi))
+                    continue
+            else:
+                shapes.append(None)
+            edges.append(None)
+        ctx.next_edges = tuple(edges)
+        ctx.in_shapes = tuple(shapes)
+        ctx.freed = False
+        ctx.scope = _scope.state.current
+        ctx.hooks = None
+        ctx.trace = _anomaly.user_frame() if _anomaly.state.enabled else None
+        if out.__class__ is tuple:
+            ctx.n_outputs = len(out)
+            ctx.out_dtypes = tuple(np.asarray(o.data if isinstance(o, Tensor) else o).dtype for o in out)
+            return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
+        ctx.n_outputs = 1
+        res = _as_output(out, ctx, 0)
+        if cls.save_output:
+            ctx.out_data = res.data
+            ctx.out_ref = weakref.ref(res)
+        return res
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):  # pragma: no cover - abstract
+        raise NotImplementedError("Function subclasses must implement forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx, *grads):  # pragma: no cover - abstract
+        raise NotImplementedError("Function subclasses must implement backward(ctx, *grads)")
+
+    # ctx API --------------------------------------------------------------------------
+    def save_for_backward(self, *tensors) -> None:
+        """Keep tensors for backward; an in-place change to any of them is detected there."""
+        if self.recording:
+            self.saved = tensors
+            self.saved_versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors given to ``save_for_backward``, checked against in-place changes."""
+        if self.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        saved = self.saved or ()
+        for t, v in zip(saved, self.saved_versions if saved else ()):
+            if v is not None and t._version != v:
+                raise RuntimeError(_version_message(self, t, v))
+        return saved
+
+    @property
+    def output(self) -> Tensor:
+        """The forward output (for ops with ``save_output = True``), linked to this node."""
+        if self.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        live = self.out_ref()
+        if live is not None and live._version != 0:
+            raise RuntimeError(_version_message(self, live, 0))
+        return _wrap(self.out_data, self, True)
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """One bool per forward argument: whether backward needs to produce its gradient."""
+        if not self.recording:
+            return ()
+        return tuple(e is not None for e in self.next_edges)
+
+    def release(self) -> None:
+        """Drop what the node saved (called by the engine after backward unless ``retain_graph``)."""
+        self.freed = True
+        self.saved = None
+        if self.save_output:
+            self.out_data = None
+
+    def op_name(self) -> str:
+        """The op's name as users wrote it (``matmul``, ``relu``)."""
+        return self.name or type(self).__name__.lower()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}Backward0>"
+
+
+def _as_output(out, ctx, index: int) -> Tensor:
+    if isinstance(out, Tensor):
+        data = out.data
+    elif out.__class__ is np.ndarray:
+        data = out
+    else:
+        data = np.asarray(out)
+    if ctx is None or data.dtype.kind not in "fc":
+        return _wrap(data, None, False)
+    t = _wrap(data, ctx, True)
+    t._oi = index
+    return t
+
+
+def _version_message(node: Function, t: Tensor, expected: int) -> str:
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [{t.dtype} {tuple(t.shape)}], saved by '{node.op_name()}' ({node!r}), is at "
+        f"version {t._version}; expected version {expected} instead."
+    )

@@ -1,0 +1,114 @@
+"""Shared helpers for op modules: operand conversion with PyTorch's type promotion, dim handling."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..tensor import Tensor, _wrap
+
+_SCALARS = (int, float, bool, np.generic)
+
+
+def data_of(x):
+    """The array of a Tensor, or ``x`` itself."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def as_tensor_arg(x, like: np.ndarray | None = None) -> Tensor:
+    """A Tensor for ``x`` (scalars and arrays become constant tensors)."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and isinstance(x, _SCALARS):
+        return _wrap(np.asarray(x, dtype=like.dtype if isinstance(x, float) and like.dtype.kind == "f" else None), None, False)
+    return _wrap(np.asarray(x), None, False)
+
+
+def promote(a, b):
+    """Arrays (or Python scalars) for a binary op, promoted as PyTorch does.
+
+    Python floats meet integer tensors as the default float dtype; an integer tensor
+    meeting a float tensor takes the float tensor's dtype; Python scalars never widen
+    a float tensor (float32 * 2.5 stays float32).
+    """
+    ad = a.data if isinstance(a, Tensor) else a
+    bd = b.data if isinstance(b, Tensor) else b
+    a_arr = isinstance(ad, np.ndarray)
+    b_arr = isinstance(bd, np.ndarray)
+    if a_arr and b_arr:
+        ka, kb = ad.dtype.kind, bd.dtype.kind
+        if ka == "f" and kb in "iub":
+            bd = bd.astype(ad.dtype)
+        elif kb == "f" and ka in "iub":
+            ad = ad.astype(bd.dtype)
+        return ad, bd
+    if a_arr:
+        ad, bd = _with_scalar(ad, bd)
+        return ad, bd
+    if b_arr:
+        bd, ad = _with_scalar(bd, ad)
+        return ad, bd
+    raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")
+
+
+def _with_scalar(arr: np.ndarray, s):
+    if isinstance(s, np.generic):
+        s = s.item()
+    if not isinstance(s, (int, float, bool)):
+        raise TypeError(f"unsupported operand type {type(s).__name__} for a Tensor op")
+    if isinstance(s, float) and arr.dtype.kind in "iub":
+        arr = arr.astype(_dt.get_default_dtype())
+    return arr, s
+
+
+def broadcast_error(op: str, a, b) -> RuntimeError:
+    """The error for operands whose shapes do not broadcast."""
+    sa, sb = np.shape(a), np.shape(b)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(
+                f"{op}: shapes {tuple(sa)} and {tuple(sb)} do not broadcast: the size of tensor a ({pa[i]}) "
+                f"must match the size of tensor b ({pb[i]}) at non-singleton dimension {i}"
+            )
+    return RuntimeError(f"{op}: shapes {tuple(sa)} and {tuple(sb)} do not broadcast")
+
+
+def norm_dim(dim: int, ndim: int, op: str) -> int:
+    """A dim in ``[-ndim, ndim)`` as a non-negative index, or an IndexError naming the op."""
+    n = max(ndim, 1)
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
+    if not -n <= dim < n:
+        raise IndexError(f"{op}: Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return int(dim) % n
+
+
+def norm_dims(dim, ndim: int, op: str):
+    """``None`` (all dims) or a sorted tuple of non-negative dims."""
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        dims = tuple(sorted({norm_dim(d, ndim, op) for d in dim}))
+        if len(dims) != len(dim):
+            raise RuntimeError(f"{op}: dim {tuple(dim)} appears multiple times in the list of dims")
+        return dims if dims or ndim == 0 else None
+    return (norm_dim(dim, ndim, op),)
+
+
+def keepdim_shape(shape: tuple, dims) -> tuple:
+    """``shape`` with the reduced ``dims`` set to 1."""
+    if dims is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in dims else n for i, n in enumerate(shape))
+
+
+def default_float(arr: np.ndarray) -> np.ndarray:
+    """``arr`` as a float array (the default float dtype for integer and bool arrays)."""
+    return arr if arr.dtype.kind == "f" else arr.astype(_dt.get_default_dtype())
+
+
+def const(arr) -> Tensor:
+    """A constant (no-grad) tensor around an array."""
+    return _wrap(np.asarray(arr), None, False)
