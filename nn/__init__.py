@@ -1,0 +1,16 @@
+"""``nn``: modules, layers, activations, losses, initialisation and the functional API (as ``torch.nn``).
+
+Import it as PyTorch code does: ``import nn`` and ``import nn.functional as F``.
+
+Example:
+    >>> import autograd as ag
+    >>> import nn
+    >>> model = nn.Sequential(nn.Linear(4, 16), nn.Linear(16, 3))
+    >>> model(ag.randn(8, 4)).shape
+    Size([8, 3])
+"""
+
+from . import functional, init, utils
+from .modules import *
+from .modules import Module
+from .parameter import Parameter
