@@ -151,12 +151,9 @@ def sum_to_shape(g: Tensor, shape: tuple) -> Tensor:
     """Sum a broadcast gradient back to ``shape`` (the engine's one unbroadcast step)."""
     if g.data.shape == shape:
         return g
-    lead = g.data.ndim - len(shape)
-    if lead < 0:
+    dims, lead = _broadcast_dims(g.data.shape, shape)
+    if dims is None:
         return g.reshape(shape) if g.data.size == int(np.prod(shape)) else g.expand(shape)
-    dims = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.data.shape[lead + i] != 1
-    )
     if dims:
         g = g.sum(dim=dims, keepdim=True)
     if g.data.shape != shape:
@@ -164,91 +161,73 @@ def sum_to_shape(g: Tensor, shape: tuple) -> Tensor:
     return g
 
 
+def sum_array_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """``sum_to_shape`` on a plain array (the engine's path when no graph is being built)."""
+    dims, lead = _broadcast_dims(g.shape, shape)
+    if dims is None:
+        return g.reshape(shape) if g.size == int(np.prod(shape)) else np.broadcast_to(g, shape)
+    if dims:
+        g = g.sum(axis=dims, keepdims=True)
+    return g.reshape(shape) if g.shape != shape else g
+
+
+def _broadcast_dims(have: tuple, shape: tuple):
+    """The dims to sum so that ``have`` becomes ``shape`` (None if ``have`` has fewer dims)."""
+    lead = len(have) - len(shape)
+    if lead < 0:
+        return None, lead
+    return tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and have[lead + i] != 1), lead
+
+
 def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, capture, only) -> None:
+    """Run every node reachable from ``roots`` once all its output gradients have arrived.
+
+    Without ``create_graph`` gradients travel as plain arrays and ops with a
+    ``backward_arrays`` formula skip the Tensor machinery; with it they travel as
+    Tensors so the backward pass is itself recorded. ``buffers`` maps a node to the
+    gradient summed so far for its output (a list for multi-output nodes); ``deps``
+    counts the edges still to deliver into each node.
+    """
     deps = _collect(roots)
+    raw = not create_graph
     buffers: dict = {}
     owned: set = set()
-    for t, g in zip(roots, seeds):
-        fn = t.grad_fn
-        if fn is None:
-            _deliver_leaf(t, g, create_graph, capture, only, owned)
-            continue
-        buf = buffers.get(fn)
-        if buf is None:
-            buf = buffers[fn] = [None] * fn.n_outputs
-        i = t._oi
-        buf[i] = g if buf[i] is None else buf[i] + g
-    ready = [fn for fn, n in deps.items() if n == 0]
     prev_mode = _grad.enabled
-    anomaly = _anomaly.state.enabled
+    _grad.enabled = create_graph  # backward formulas, hooks and accumulation record only with create_graph
     try:
+        for t, g in zip(roots, seeds):
+            if raw:
+                g = g.data
+            fn = t.grad_fn
+            if fn is None:
+                _deliver_leaf(t, g, raw, capture, only, owned)
+            else:
+                _accumulate(buffers, fn, t._oi, g)
+        ready = [fn for fn, n in deps.items() if n == 0]
+        anomaly = _anomaly.state.enabled
+        unbroadcast = sum_array_to_shape if raw else sum_to_shape
         while ready:
             fn = ready.pop()
-            grads = buffers.pop(fn, None)
-            if grads is not None and fn.hooks:
-                _grad.enabled = create_graph
-                for idx, hook in list(fn.hooks):
-                    if grads[idx] is not None:
-                        r = hook(grads[idx])
-                        if r is not None:
-                            grads[idx] = r
-            if capture is not None and grads is not None:
-                for i, g in enumerate(grads):
-                    key = (id(fn), i)
-                    if key in capture and g is not None:
-                        capture[key] = g
-            if grads is None or all(g is None for g in grads):
-                in_grads = (None,) * len(fn.next_edges)
-            else:
-                if fn.freed:
-                    raise RuntimeError(FREED_MESSAGE)
-                if fn.n_outputs > 1:
-                    grads = [
-                        _wrap(np.zeros((), dt), None, False) if g is None else g
-                        for g, dt in zip(grads, fn.out_dtypes)
-                    ]
-                _grad.enabled = create_graph
-                in_grads = fn.backward(fn, *grads)
-                _grad.enabled = prev_mode
-                if in_grads.__class__ is not tuple:
-                    in_grads = (in_grads,)
-                n_in = len(fn.next_edges)
-                if len(in_grads) > n_in and all(g is None for g in in_grads[n_in:]):
-                    in_grads = in_grads[:n_in]  # extra trailing Nones are allowed, as in PyTorch
-                if len(in_grads) != n_in:
-                    raise RuntimeError(
-                        f"function {fn!r} returned an incorrect number of gradients "
-                        f"(expected {len(fn.next_edges)}, got {len(in_grads)})"
-                    )
-                if not retain_graph:
-                    fn.release()
-            for k, (e, g, shape) in enumerate(zip(fn.next_edges, in_grads, fn.in_shapes)):
+            in_grads = _run_node(fn, buffers.pop(fn, None), raw, retain_graph, capture)
+            for e, g in zip(fn.next_edges, in_grads):
                 if e is None:
                     continue
-                node, idx = e
+                node, idx, shape = e
                 if g is not None:
-                    if not isinstance(g, Tensor):
-                        g = _wrap(np.asarray(g), None, False)
-                    if g.data.shape != shape:
-                        _grad.enabled = create_graph
-                        g = sum_to_shape(g, shape)
-                        _grad.enabled = prev_mode
+                    if g.shape != shape:
+                        g = unbroadcast(g, shape)
                     if anomaly:
-                        _check_anomaly(fn, g, k)
-                if idx < 0:
-                    if g is not None:
-                        _deliver_leaf(node, g, create_graph, capture, only, owned)
-                    continue
-                if g is not None:
-                    buf = buffers.get(node)
-                    if buf is None:
-                        buf = buffers[node] = [None] * node.n_outputs
-                    if buf[idx] is None:
-                        buf[idx] = g
+                        _check_anomaly(fn, g, next(i for i, x in enumerate(fn.next_edges) if x is e))
+                    if idx < 0:
+                        _deliver_leaf(node, g, raw, capture, only, owned)
+                        continue
+                    if node.n_outputs == 1:
+                        prev = buffers.get(node)
+                        buffers[node] = g if prev is None else prev + g
                     else:
-                        _grad.enabled = create_graph
-                        buf[idx] = buf[idx] + g
-                        _grad.enabled = prev_mode
+                        _accumulate(buffers, node, idx, g)
+                elif idx < 0:
+                    continue
                 n = deps[node] - 1
                 deps[node] = n
                 if n == 0:
@@ -257,26 +236,115 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
         _grad.enabled = prev_mode
 
 
-def _deliver_leaf(t: Tensor, g: Tensor, create_graph: bool, capture, only, owned: set) -> None:
+def _accumulate(buffers: dict, node, idx: int, g) -> None:
+    if node.n_outputs == 1:
+        prev = buffers.get(node)
+        buffers[node] = g if prev is None else prev + g
+        return
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node.n_outputs
+    buf[idx] = g if buf[idx] is None else buf[idx] + g
+
+
+def _as_tensor(g) -> Tensor | None:
+    if g is None or isinstance(g, Tensor):
+        return g
+    return _wrap(g if g.__class__ is np.ndarray else np.asarray(g), None, False)  # NumPy makes 0-d results scalars
+
+
+def _as_array(g):
+    if g is None or g.__class__ is np.ndarray:
+        return g
+    return g.data if isinstance(g, Tensor) else np.asarray(g)
+
+
+def _run_node(fn, grads, raw: bool, retain_graph: bool, capture) -> tuple:
+    """Hooks, capture for ``grad()``, then the node's backward; returns one gradient per input edge."""
+    if grads is None:
+        return (None,) * len(fn.next_edges)
+    multi = fn.n_outputs > 1
+    if fn.hooks or capture is not None:
+        grads = list(grads) if multi else [grads]
+        if fn.hooks:
+            for idx, hook in list(fn.hooks):
+                if grads[idx] is not None:
+                    r = hook(_as_tensor(grads[idx]))
+                    if r is not None:
+                        grads[idx] = _as_array(r) if raw else r
+        if capture is not None:
+            for i, g in enumerate(grads):
+                key = (id(fn), i)
+                if key in capture and g is not None:
+                    capture[key] = _as_tensor(g)
+        if not multi:
+            grads = grads[0]
+    if fn.freed:
+        raise RuntimeError(FREED_MESSAGE)
+    if multi:
+        if all(g is None for g in grads):
+            return (None,) * len(fn.next_edges)
+        grads = [np.zeros((), dt) if g is None else g for g, dt in zip(grads, fn.out_dtypes)]
+        if not raw:
+            grads = [_as_tensor(g) for g in grads]
+    if raw and fn.backward_arrays is not None:
+        in_grads = fn.backward_arrays(fn, *grads) if multi else fn.backward_arrays(fn, grads)
+        if in_grads.__class__ is not tuple:
+            in_grads = (in_grads,)
+
+    else:
+        if raw:
+            grads = [_as_tensor(g) for g in grads] if multi else _as_tensor(grads)
+        in_grads = fn.backward(fn, *grads) if multi else fn.backward(fn, grads)
+        if in_grads.__class__ is not tuple:
+            in_grads = (in_grads,)
+        if raw:
+            in_grads = tuple(_as_array(g) for g in in_grads)
+        else:
+            in_grads = tuple(_as_tensor(g) if g is not None and not isinstance(g, Tensor) else g for g in in_grads)
+    n_in = len(fn.next_edges)
+    if len(in_grads) != n_in:
+        if len(in_grads) > n_in and all(g is None for g in in_grads[n_in:]):
+            in_grads = in_grads[:n_in]  # extra trailing Nones are allowed, as in PyTorch
+        else:
+            raise RuntimeError(
+                f"function {fn!r} returned an incorrect number of gradients (expected {n_in}, got {len(in_grads)})"
+            )
+    if not retain_graph:
+        fn.freed = True
+        fn.saved = None
+        if fn.save_output:
+            fn.out_data = None
+    return in_grads
+
+
+def _deliver_leaf(t: Tensor, g, raw: bool, capture, only, owned: set) -> None:
+    """Give a leaf its gradient: through its hooks, into ``capture`` for ``grad()``, else into ``.grad``."""
     if t._hooks:
+        g = _as_tensor(g)
         for hook in list(t._hooks):
             r = hook(g)
             if r is not None:
                 g = r
+        if raw:
+            g = g.data
     if capture is not None:
         key = (id(t), -1)
         if key in capture:
             prev = capture[key]
+            g = _as_tensor(g)
             capture[key] = g if prev is None else prev + g
         return
     if only is not None and id(t) not in only:
         return
-    if g.data.dtype != t.data.dtype:
-        g = g.to(t.data.dtype)
-    if create_graph:
+    if not raw:
+        if g.data.dtype != t.data.dtype:
+            g = g.to(t.data.dtype)
         t.grad = g if t.grad is None else t.grad + g
         return
-    data = g.data
+    data = g if g.__class__ is np.ndarray else np.asarray(g)  # NumPy makes 0-d results scalars
+    if data.dtype != t.data.dtype:
+        data = data.astype(t.data.dtype)
     if t.grad is None:
         # take ownership of a fresh array; copy views and arrays already handed to another leaf
         if data.base is not None or not data.flags.writeable or id(data) in owned:
@@ -292,9 +360,10 @@ def _deliver_leaf(t: Tensor, g: Tensor, create_graph: bool, capture, only, owned
             t.grad = _wrap(acc + data, None, False)
 
 
-def _check_anomaly(fn, g: Tensor, index: int) -> None:
-    if g.data.dtype.kind == "f" and not np.isfinite(g.data).all():
-        kind = "nan" if np.isnan(g.data).any() else "inf"
+def _check_anomaly(fn, g, index: int) -> None:
+    data = g.data if isinstance(g, Tensor) else g
+    if data.dtype.kind == "f" and not np.isfinite(data).all():
+        kind = "nan" if np.isnan(data).any() else "inf"
         where = fn.trace or "(op created before detect_anomaly was enabled)"
         raise RuntimeError(
             f"Function '{type(fn).__name__}Backward0' returned {kind} values in its {index}th output.\n"

@@ -37,6 +37,10 @@ from . import scope as _scope
 from .grad_mode import state as _grad
 from .tensor import Tensor, _wrap
 
+_new = object.__new__
+_scope_state = _scope.state
+_anomaly_state = _anomaly.state
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -52,57 +56,71 @@ class Function:
     save_output = False  # set True when backward needs the forward's output (exp, tanh, ...)
     name: str | None = None  # the op's name as users write it; defaults to the class name
 
-    # node state, set by apply (plain attributes: subclasses may add their own on ctx)
-    next_edges: tuple
-    in_shapes: tuple
-    saved: tuple | None
+    # Node state. Class-level defaults keep the per-op cost down: apply sets only what differs.
+    recording = False  # True once apply has attached this node to a graph
+    saved: tuple | None = None
+    saved_versions: tuple = ()
+    freed = False
+    hooks: list | None = None  # [(output index, hook)] for non-leaf tensor hooks
+    trace: str | None = None  # the user's line that created the op (under detect_anomaly)
+    scope: tuple = ()  # the nn modules active when the op was recorded
+    n_outputs = 1
+    backward_arrays = None  # optional array-level twin of backward, used when no graph of the backward is built
+    next_edges: tuple = ()  # per forward arg: None, or (parent node, output index, shape) / (leaf, -1, shape)
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args):
         """Run ``forward`` on ``args`` and, when recording, attach the node to the output(s)."""
-        ctx = cls.__new__(cls)
-        record = False
+        ctx = _new(cls)
         if _grad.enabled:
             for a in args:
                 if isinstance(a, Tensor) and a.requires_grad:
-                    record = True
-                    break
-        ctx.recording = record
-        ctx.saved = None
-        if not record:
-            out = cls.forward(ctx, *args, **kwargs)
-            if out.__class__ is tuple:
-                return tuple(_as_output(o, None, 0) for o in out)
-            return _as_output(out, None, 0)
-        _grad.enabled = False
-        try:
-            out = cls.forward(ctx, *args, **kwargs)
-        finally:
-            _grad.enabled = True
+                    return cls._record(ctx, args)
+        out = cls.forward(ctx, *args)
+        if out.__class__ is np.ndarray:
+            return _wrap(out, None, False)
+        if out.__class__ is tuple:
+            return tuple(_as_output(o, None, 0) for o in out)
+        return _as_output(out, None, 0)
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        # a user's forward may use Tensor ops: run it with recording off, as PyTorch does; the library's
+        # own ops work on arrays and skip that switch
+        cls._forward_records_off = not cls.__module__.startswith(("autograd.", "nn.", "optim."))
+
+    @classmethod
+    def _record(cls, ctx, args: tuple):
+        ctx.recording = True
+        if cls._forward_records_off:
+            _grad.enabled = False
+            try:
+                out = cls.forward(ctx, *args)
+            finally:
+                _grad.enabled = True
+        else:
+            out = cls.forward(ctx, *args)
         edges = []
-        shapes = []
         for a in args:
-            if isinstance(a, Tensor):
-                shapes.append(a.data.shape)
-                if a.requires_grad:
-                    fn = a.grad_fn
-                    edges.append((a, -1) if fn is None else (fn, a._oi))
-                    continue
+            if isinstance(a, Tensor) and a.requires_grad:
+                fn = a.grad_fn
+                edges.append((a, -1, a.data.shape) if fn is None else (fn, a._oi, a.data.shape))
             else:
-                shapes.append(None)
-            edges.append(None)
+                edges.append(None)
         ctx.next_edges = tuple(edges)
-        ctx.in_shapes = tuple(shapes)
-        ctx.freed = False
-        ctx.scope = _scope.state.current
-        ctx.hooks = None
-        ctx.trace = _anomaly.user_frame() if _anomaly.state.enabled else None
+        scope = _scope_state.current
+        if scope:
+            ctx.scope = scope
+        if _anomaly_state.enabled:
+            ctx.trace = _anomaly.user_frame()
         if out.__class__ is tuple:
             ctx.n_outputs = len(out)
             ctx.out_dtypes = tuple(np.asarray(o.data if isinstance(o, Tensor) else o).dtype for o in out)
             return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
-        ctx.n_outputs = 1
-        res = _as_output(out, ctx, 0)
+        if out.__class__ is np.ndarray and out.dtype.kind == "f":
+            res = _wrap(out, ctx, True)
+        else:
+            res = _as_output(out, ctx, 0)
         if cls.save_output:
             ctx.out_data = res.data
             ctx.out_ref = weakref.ref(res)
@@ -121,15 +139,17 @@ class Function:
         """Keep tensors for backward; an in-place change to any of them is detected there."""
         if self.recording:
             self.saved = tensors
-            self.saved_versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+            self.saved_versions = [t._version if isinstance(t, Tensor) else None for t in tensors]
 
     @property
     def saved_tensors(self) -> tuple:
         """The tensors given to ``save_for_backward``, checked against in-place changes."""
         if self.freed:
             raise RuntimeError(FREED_MESSAGE)
-        saved = self.saved or ()
-        for t, v in zip(saved, self.saved_versions if saved else ()):
+        saved = self.saved
+        if saved is None:
+            return ()
+        for t, v in zip(saved, self.saved_versions):
             if v is not None and t._version != v:
                 raise RuntimeError(_version_message(self, t, v))
         return saved
@@ -145,6 +165,11 @@ class Function:
         return _wrap(self.out_data, self, True)
 
     @property
+    def in_shapes(self) -> tuple:
+        """Per forward arg: the shape of each input that needs a gradient (None for the others)."""
+        return tuple(None if e is None else e[2] for e in self.next_edges)
+
+    @property
     def needs_input_grad(self) -> tuple:
         """One bool per forward argument: whether backward needs to produce its gradient."""
         if not self.recording:
@@ -152,7 +177,7 @@ class Function:
         return tuple(e is not None for e in self.next_edges)
 
     def release(self) -> None:
-        """Drop what the node saved (called by the engine after backward unless ``retain_graph``)."""
+        """Drop what the node saved (the engine does this inline after backward unless ``retain_graph``)."""
         self.freed = True
         self.saved = None
         if self.save_output:

@@ -33,6 +33,16 @@ def promote(a, b):
     """
     ad = a.data if isinstance(a, Tensor) else a
     bd = b.data if isinstance(b, Tensor) else b
+    # fast paths: same-kind arrays, a float array with a Python number
+    if ad.__class__ is np.ndarray:
+        kind = ad.dtype.kind
+        if bd.__class__ is np.ndarray:
+            if bd.dtype.kind == kind:
+                return ad, bd
+        elif (bd.__class__ is float and kind == "f") or bd.__class__ is int:
+            return ad, bd
+    elif bd.__class__ is np.ndarray and ((ad.__class__ is float and bd.dtype.kind == "f") or ad.__class__ is int):
+        return ad, bd
     a_arr = isinstance(ad, np.ndarray)
     b_arr = isinstance(bd, np.ndarray)
     if a_arr and b_arr:

@@ -36,6 +36,11 @@ class _Activation(Function):
         (x,) = ctx.saved_tensors
         return type(ctx).backward_op.apply(g, x, ctx.params), None
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_tensors
+        return type(ctx).backward_op.kernel(g, default_float(x.data), *ctx.params), None
+
 
 class _ActivationBackward(Function):
     """``grad * f'(x)`` in one kernel; its backward uses ``d1 = f'`` and ``d2 = f''`` (autograd ops)."""

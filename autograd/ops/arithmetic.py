@@ -21,6 +21,14 @@ from ..tensor import Tensor
 from ._util import broadcast_error, const, promote
 
 
+def _val(x, g: np.ndarray):
+    """The array (or number) of a saved operand, as a factor for gradient ``g`` in array-level backward."""
+    if isinstance(x, Tensor):
+        d = x.data
+        return d if d.dtype.kind == "f" else d.astype(g.dtype)
+    return x
+
+
 def _binary(ufunc, a, b, op: str):
     x, y = promote(a, b)
     try:
@@ -38,6 +46,10 @@ class Add(Function):
     def backward(ctx, g):
         return g, g
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g, g
+
 
 class Sub(Function):
     @staticmethod
@@ -47,6 +59,10 @@ class Sub(Function):
     @staticmethod
     def backward(ctx, g):
         return g, (-g if ctx.next_edges[1] is not None else None)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g, (np.negative(g) if ctx.next_edges[1] is not None else None)
 
 
 class Mul(Function):
@@ -60,6 +76,12 @@ class Mul(Function):
         a, b = ctx.saved_tensors
         ea, eb = ctx.next_edges
         return (g * b if ea is not None else None), (g * a if eb is not None else None)
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        a, b = ctx.saved_tensors
+        ea, eb = ctx.next_edges
+        return (g * _val(b, g) if ea is not None else None), (g * _val(a, g) if eb is not None else None)
 
 
 class Div(Function):
@@ -80,6 +102,15 @@ class Div(Function):
         ea, eb = ctx.next_edges
         ga = g / b if ea is not None else None
         gb = -(g * a) / (b * b) if eb is not None else None
+        return ga, gb
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        a, b = ctx.saved_tensors
+        ea, eb = ctx.next_edges
+        av, bv = _val(a, g), _val(b, g)
+        ga = g / bv if ea is not None else None
+        gb = -(g * av) / (bv * bv) if eb is not None else None
         return ga, gb
 
 

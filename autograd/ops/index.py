@@ -55,7 +55,16 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return IndexBackward.apply(g, ctx.index, ctx.basic, ctx.in_shapes[0]), None, None
+        return IndexBackward.apply(g, ctx.index, ctx.basic, ctx.next_edges[0][2]), None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        out = np.zeros(ctx.next_edges[0][2], dtype=g.dtype)
+        if ctx.basic:
+            out[ctx.index] = g
+        else:
+            np.add.at(out, ctx.index, g)
+        return out, None, None
 
 
 class IndexBackward(Function):
@@ -105,7 +114,7 @@ class IndexPut(Function):
         ex, _, ev = ctx.next_edges
         gx = gv = None
         if ex is not None:
-            mask = np.ones(ctx.in_shapes[0], dtype=g.data.dtype)
+            mask = np.ones(ctx.next_edges[0][2], dtype=g.data.dtype)
             mask[ctx.index] = 0
             gx = g * Tensor(mask)
         if ev is not None:

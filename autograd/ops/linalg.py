@@ -57,6 +57,21 @@ class Matmul(Function):
         gb = a2.mT @ g if eb is not None else None
         return ga, gb  # batch broadcasting and the 1-d cases are summed/reshaped by the engine
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        a, b = ctx.saved_tensors
+        ea, eb = ctx.next_edges
+        x, y = promote(a, b)
+        x2 = x[None, :] if x.ndim == 1 else x
+        y2 = y[:, None] if y.ndim == 1 else y
+        if x.ndim == 1:
+            g = np.expand_dims(g, -2)
+        if y.ndim == 1:
+            g = g[..., None]
+        ga = g @ np.swapaxes(y2, -1, -2) if ea is not None else None
+        gb = np.swapaxes(x2, -1, -2) @ g if eb is not None else None
+        return ga, gb
+
 
 class Linear(Function):
     """``x @ weight.T + bias``, then ``activation`` ('' or 'relu'), with one fused epilogue kernel."""
@@ -97,6 +112,25 @@ class Linear(Function):
             if ew is not None:
                 x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
                 gw = g2.mT @ x2
+            if eb is not None:
+                gb = g2.sum(0)
+        return gx, gw, gb, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        x, w = ctx.saved_tensors
+        ex, ew = ctx.next_edges[0], ctx.next_edges[1]
+        eb = ctx.next_edges[2] if len(ctx.next_edges) > 2 else None
+        if ctx.activation == "relu":
+            g = g * ctx.out_mask
+        gx = g @ w.data if ex is not None else None
+        gw = gb = None
+        if ew is not None or eb is not None:
+            g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+            if ew is not None:
+                xd = x.data
+                x2 = xd.reshape(-1, xd.shape[-1]) if xd.ndim != 2 else xd
+                gw = g2.T @ x2
             if eb is not None:
                 gb = g2.sum(0)
         return gx, gw, gb, None

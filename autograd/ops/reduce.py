@@ -46,7 +46,14 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return _expand_back(g, ctx.in_shapes[0], ctx.dims, ctx.keepdim), None, None
+        return _expand_back(g, ctx.next_edges[0][2], ctx.dims, ctx.keepdim), None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        shape = ctx.next_edges[0][2]
+        if not ctx.keepdim:
+            g = g.reshape(keepdim_shape(shape, ctx.dims))
+        return np.broadcast_to(g, shape), None, None
 
 
 class Mean(Function):
@@ -62,7 +69,14 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return _expand_back(g, ctx.in_shapes[0], ctx.dims, ctx.keepdim) / ctx.count, None, None
+        return _expand_back(g, ctx.next_edges[0][2], ctx.dims, ctx.keepdim) / ctx.count, None, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        shape = ctx.next_edges[0][2]
+        if not ctx.keepdim:
+            g = g.reshape(keepdim_shape(shape, ctx.dims))
+        return np.broadcast_to(g / ctx.count, shape), None, None
 
 
 class MaxMin(Function):
@@ -108,7 +122,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return ScatterAdd.apply(g, ctx.dim, ctx.index, ctx.in_shapes[0]), None, None
+        return ScatterAdd.apply(g, ctx.dim, ctx.index, ctx.next_edges[0][2]), None, None
 
 
 class ScatterAdd(Function):
@@ -234,6 +248,11 @@ class Softmax(Function):
         y = ctx.output
         return y * (g - (g * y).sum(ctx.dim, keepdim=True)), None
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        y = ctx.output.data
+        return y * (g - (g * y).sum(ctx.dim, keepdims=True)), None
+
 
 class LogSoftmax(Function):
     save_output = True
@@ -248,6 +267,11 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         y = ctx.output
         return g - y.exp() * g.sum(ctx.dim, keepdim=True), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        y = ctx.output.data
+        return g - np.exp(y) * g.sum(ctx.dim, keepdims=True), None
 
 
 # ---- public functions ------------------------------------------------------------

@@ -40,7 +40,11 @@ class Reshape(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g.reshape(ctx.in_shapes[0]), None
+        return g.reshape(ctx.next_edges[0][2]), None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g.reshape(ctx.next_edges[0][2]), None
 
 
 class Permute(Function):
@@ -55,6 +59,10 @@ class Permute(Function):
     def backward(ctx, g):
         return g.permute(tuple(np.argsort(ctx.dims))), None
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g.transpose(np.argsort(ctx.dims)), None
+
 
 class Expand(Function):
     name = "expand"
@@ -66,6 +74,8 @@ class Expand(Function):
     @staticmethod
     def backward(ctx, g):
         return g, None  # the engine sums g back to the input's shape
+
+    backward_arrays = backward
 
 
 class Cat(Function):

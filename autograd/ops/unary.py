@@ -30,6 +30,10 @@ class Neg(Function):
     def backward(ctx, g):
         return -g
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return np.negative(g)
+
 
 class Abs(Function):
     @staticmethod
@@ -54,6 +58,10 @@ class Exp(Function):
     def backward(ctx, g):
         return g * ctx.output
 
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g * ctx.output.data
+
 
 class Log(Function):
     @staticmethod
@@ -65,6 +73,11 @@ class Log(Function):
     def backward(ctx, g):
         (x,) = ctx.saved_tensors
         return g / x
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g / x.data
 
 
 class Log1p(Function):
