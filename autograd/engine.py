@@ -206,9 +206,25 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
         ready = [fn for fn, n in deps.items() if n == 0]
         anomaly = _anomaly.state.enabled
         unbroadcast = sum_array_to_shape if raw else sum_to_shape
+        fast = raw and capture is None
         while ready:
             fn = ready.pop()
-            in_grads = _run_node(fn, buffers.pop(fn, None), raw, retain_graph, capture)
+            grads = buffers.pop(fn, None)
+            bw = fn.backward_arrays
+            if fast and bw is not None and grads is not None and fn.hooks is None and fn.n_outputs == 1 and not fn.freed:
+                # the common case, inline: one array in, arrays out, nothing to intercept
+                in_grads = bw(fn, grads)
+                if in_grads.__class__ is not tuple:
+                    in_grads = (in_grads,)
+                if len(in_grads) != len(fn.next_edges):
+                    in_grads = _check_count(fn, in_grads)
+                if not retain_graph:
+                    fn.freed = True
+                    fn.saved = None
+                    if fn.save_output:
+                        fn.out_data = None
+            else:
+                in_grads = _run_node(fn, grads, raw, retain_graph, capture)
             for e, g in zip(fn.next_edges, in_grads):
                 if e is None:
                     continue
@@ -302,20 +318,22 @@ def _run_node(fn, grads, raw: bool, retain_graph: bool, capture) -> tuple:
             in_grads = tuple(_as_array(g) for g in in_grads)
         else:
             in_grads = tuple(_as_tensor(g) if g is not None and not isinstance(g, Tensor) else g for g in in_grads)
-    n_in = len(fn.next_edges)
-    if len(in_grads) != n_in:
-        if len(in_grads) > n_in and all(g is None for g in in_grads[n_in:]):
-            in_grads = in_grads[:n_in]  # extra trailing Nones are allowed, as in PyTorch
-        else:
-            raise RuntimeError(
-                f"function {fn!r} returned an incorrect number of gradients (expected {n_in}, got {len(in_grads)})"
-            )
+    if len(in_grads) != len(fn.next_edges):
+        in_grads = _check_count(fn, in_grads)
     if not retain_graph:
         fn.freed = True
         fn.saved = None
         if fn.save_output:
             fn.out_data = None
     return in_grads
+
+
+def _check_count(fn, in_grads: tuple) -> tuple:
+    """Allow extra trailing Nones (as PyTorch does); any other count mismatch is an error."""
+    n_in = len(fn.next_edges)
+    if len(in_grads) > n_in and all(g is None for g in in_grads[n_in:]):
+        return in_grads[:n_in]
+    raise RuntimeError(f"function {fn!r} returned an incorrect number of gradients (expected {n_in}, got {len(in_grads)})")
 
 
 def _deliver_leaf(t: Tensor, g, raw: bool, capture, only, owned: set) -> None:

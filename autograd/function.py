@@ -68,21 +68,6 @@ class Function:
     backward_arrays = None  # optional array-level twin of backward, used when no graph of the backward is built
     next_edges: tuple = ()  # per forward arg: None, or (parent node, output index, shape) / (leaf, -1, shape)
 
-    @classmethod
-    def apply(cls, *args):
-        """Run ``forward`` on ``args`` and, when recording, attach the node to the output(s)."""
-        ctx = _new(cls)
-        if _grad.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    return cls._record(ctx, args)
-        out = cls.forward(ctx, *args)
-        if out.__class__ is np.ndarray:
-            return _wrap(out, None, False)
-        if out.__class__ is tuple:
-            return tuple(_as_output(o, None, 0) for o in out)
-        return _as_output(out, None, 0)
-
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         # a user's forward may use Tensor ops: run it with recording off, as PyTorch does; the library's
@@ -90,7 +75,23 @@ class Function:
         cls._forward_records_off = not cls.__module__.startswith(("autograd.", "nn.", "optim."))
 
     @classmethod
-    def _record(cls, ctx, args: tuple):
+    def apply(cls, *args):
+        """Run ``forward`` on ``args`` and, when recording, attach the node to the output(s)."""
+        ctx = _new(cls)
+        record = False
+        if _grad.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    record = True
+                    break
+        if not record:
+            out = cls.forward(ctx, *args)
+            if out.__class__ is np.ndarray:
+                return _wrap(out, None, False)
+            if out.__class__ is tuple:
+                return tuple(_as_output(o, None, 0) for o in out)
+            return _as_output(out, None, 0)
+        # recording: the hot path of every training step, kept free of calls that a flag can skip
         ctx.recording = True
         if cls._forward_records_off:
             _grad.enabled = False
@@ -108,17 +109,23 @@ class Function:
             else:
                 edges.append(None)
         ctx.next_edges = tuple(edges)
-        scope = _scope_state.current
-        if scope:
-            ctx.scope = scope
+        if _scope_state.current:
+            ctx.scope = _scope_state.current
         if _anomaly_state.enabled:
             ctx.trace = _anomaly.user_frame()
-        if out.__class__ is tuple:
+        if out.__class__ is np.ndarray and out.dtype.kind == "f":
+            res = _new(Tensor)
+            res.data = out
+            res.requires_grad = True
+            res.grad = None
+            res.grad_fn = ctx
+            res._version = 0
+            res._oi = 0
+            res._hooks = None
+        elif out.__class__ is tuple:
             ctx.n_outputs = len(out)
             ctx.out_dtypes = tuple(np.asarray(o.data if isinstance(o, Tensor) else o).dtype for o in out)
             return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
-        if out.__class__ is np.ndarray and out.dtype.kind == "f":
-            res = _wrap(out, ctx, True)
         else:
             res = _as_output(out, ctx, 0)
         if cls.save_output:

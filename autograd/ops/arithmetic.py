@@ -30,6 +30,18 @@ def _val(x, g: np.ndarray):
 
 
 def _binary(ufunc, a, b, op: str):
+    # fast path: a float tensor with a float tensor of its kind or a Python number
+    if a.__class__ is Tensor:
+        x = a.data
+        if b.__class__ is Tensor:
+            y = b.data
+            if x.dtype.kind == y.dtype.kind:
+                try:
+                    return ufunc(x, y)
+                except ValueError:
+                    raise broadcast_error(op, x, y) from None
+        elif b.__class__ is float and x.dtype.kind == "f":
+            return ufunc(x, b)
     x, y = promote(a, b)
     try:
         return ufunc(x, y)

@@ -1,0 +1,1 @@
+"""Benchmarks: speed against NumPy and PyTorch, and the gradient-correctness report."""
