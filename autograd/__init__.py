@@ -62,6 +62,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import *  # noqa: F403
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
+from .serialization import SerializationError, load, save
 from .tensor import Size, Tensor
 
 bool = bool_  # noqa: A001  (ag.bool is the dtype, as torch.bool)
