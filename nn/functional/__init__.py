@@ -9,7 +9,13 @@ Example:
 
 import importlib.util as _ilu
 
+from .conv import conv2d
+from .dropout import dropout, dropout2d
 from .linear import linear
+from .normalization import batch_norm, layer_norm
+from .padding import pad
+from .pooling import avg_pool2d, max_pool2d
+from .sparse import embedding, one_hot
 
 # Activations and losses: imported once their files exist (a file that exists but fails to import raises).
 if _ilu.find_spec(__name__ + ".activations") is not None:
