@@ -64,6 +64,7 @@ from .ops import *  # noqa: F403
 from .random import Generator, default_generator, initial_seed, manual_seed, seed
 from .serialization import SerializationError, load, save
 from .tensor import Size, Tensor
+from .viz import GradWatch, GraphvizNotFoundError, draw_graph, render_graph
 
 bool = bool_  # noqa: A001  (ag.bool is the dtype, as torch.bool)
 _methods.install()

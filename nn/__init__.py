@@ -14,3 +14,8 @@ from . import functional, init, utils
 from .modules import *
 from .modules import Module
 from .parameter import Parameter
+
+try:  # drawing a model's graph (nn.drawing; guarded so nn always imports)
+    from .drawing import draw_model, save_model_graph
+except ImportError:  # pragma: no cover
+    pass
