@@ -345,7 +345,7 @@ class _Drawer:
         lines.append(f"out {shapes(box.outs)}")
         for name, key, _, _ in self.g.outputs:
             if self.rep.get(key) == box.box_key:
-                lines.append(f"output {name}")
+                lines.append(name if name.startswith("output") else f"output {name}")
         attrs = {"shape": "box3d", "style": "filled", "fillcolor": "#e9e9e9", "color": "#555555"}
         if box.box_key in self.output_of:
             attrs["peripheries"] = "2"
