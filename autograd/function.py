@@ -128,6 +128,7 @@ class Function:
             return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
         else:
             res = _as_output(out, ctx, 0)
+        ctx.out_dtypes = (res.data.dtype,)
         if cls.save_output:
             ctx.out_data = res.data
             ctx.out_ref = weakref.ref(res)
