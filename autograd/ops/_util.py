@@ -29,7 +29,8 @@ def promote(a, b):
 
     Python floats meet integer tensors as the default float dtype; an integer tensor
     meeting a float tensor takes the float tensor's dtype; Python scalars never widen
-    a float tensor (float32 * 2.5 stays float32).
+    a float tensor (float32 * 2.5 stays float32), nor do 0-d tensors of the same
+    category (float32 * tensor(2.5, dtype=float64) stays float32).
     """
     ad = a.data if isinstance(a, Tensor) else a
     bd = b.data if isinstance(b, Tensor) else b
@@ -37,7 +38,7 @@ def promote(a, b):
     if ad.__class__ is np.ndarray:
         kind = ad.dtype.kind
         if bd.__class__ is np.ndarray:
-            if bd.dtype.kind == kind:
+            if bd.dtype.kind == kind and (ad.dtype == bd.dtype or (ad.ndim == 0) == (bd.ndim == 0)):
                 return ad, bd
         elif (bd.__class__ is float and kind == "f") or bd.__class__ is int:
             return ad, bd
@@ -46,12 +47,8 @@ def promote(a, b):
     a_arr = isinstance(ad, np.ndarray)
     b_arr = isinstance(bd, np.ndarray)
     if a_arr and b_arr:
-        ka, kb = ad.dtype.kind, bd.dtype.kind
-        if ka == "f" and kb in "iub":
-            bd = bd.astype(ad.dtype)
-        elif kb == "f" and ka in "iub":
-            ad = ad.astype(bd.dtype)
-        return ad, bd
+        dt = result_dtype(ad, bd)
+        return (ad if ad.dtype == dt else ad.astype(dt)), (bd if bd.dtype == dt else bd.astype(dt))
     if a_arr:
         ad, bd = _with_scalar(ad, bd)
         return ad, bd
@@ -59,6 +56,31 @@ def promote(a, b):
         bd, ad = _with_scalar(bd, ad)
         return ad, bd
     raise TypeError(f"expected a Tensor operand, got {type(a).__name__} and {type(b).__name__}")
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """PyTorch's result dtype for tensors: the highest category (bool < int < float) wins, and within it
+    the widest dtype; 0-d tensors decide the dtype only when their category is higher than every
+    dimensioned operand's (float32 * tensor(2.0, dtype=float64) stays float32)."""
+    dims = [a for a in arrays if a.ndim]
+    zeros = [a for a in arrays if not a.ndim]
+    if not dims or not zeros:
+        return _top(arrays)[1]
+    cd, dd = _top(dims)
+    cz, dz = _top(zeros)
+    return dz if cz > cd else dd
+
+
+def _top(group) -> tuple:
+    c = max(_CATEGORY[a.dtype.kind] for a in group)
+    dt = None
+    for a in group:
+        if _CATEGORY[a.dtype.kind] == c:
+            dt = a.dtype if dt is None else np.promote_types(dt, a.dtype)
+    return c, dt
 
 
 def _with_scalar(arr: np.ndarray, s):

@@ -19,6 +19,7 @@ from .. import dtypes as _dt
 from ..function import Function
 from ..tensor import Tensor
 from ._util import broadcast_error, const, promote
+from .unary import ZeroGrad
 
 
 def _val(x, g: np.ndarray):
@@ -35,7 +36,7 @@ def _binary(ufunc, a, b, op: str):
         x = a.data
         if b.__class__ is Tensor:
             y = b.data
-            if x.dtype.kind == y.dtype.kind:
+            if x.dtype.kind == y.dtype.kind and (x.dtype == y.dtype or (x.ndim == 0) == (y.ndim == 0)):
                 try:
                     return ufunc(x, y)
                 except ValueError:
@@ -101,8 +102,11 @@ class Div(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = promote(a, b)
-        if np.result_type(x, y).kind != "f":  # true division, as PyTorch: ints give floats
-            x = np.asarray(x, dtype=_dt.get_default_dtype())
+        if np.result_type(x, y).kind != "f":  # true division, as PyTorch: ints give the default float dtype
+            dt = _dt.get_default_dtype()
+            x = np.asarray(x, dtype=dt)
+            if isinstance(y, np.ndarray):
+                y = y.astype(dt)
         try:
             return np.true_divide(x, y)
         except ValueError:
@@ -131,8 +135,8 @@ class Pow(Function):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         x, y = promote(a, b)
-        if isinstance(y, np.ndarray) and y.dtype.kind in "iu" and np.asarray(x).dtype.kind in "iu" and (y < 0).any():
-            raise RuntimeError("pow: integers to negative integer powers are not allowed")
+        if np.asarray(x).dtype.kind in "iub" and np.asarray(y).dtype.kind in "iub" and (np.asarray(y) < 0).any():
+            raise RuntimeError("pow: Integers to negative integer powers are not allowed.")
         try:
             return np.power(x, y)
         except ValueError:
@@ -144,14 +148,17 @@ class Pow(Function):
         ea, eb = ctx.next_edges
         ga = gb = None
         if ea is not None:
-            ga = g * b * a ** (b - 1) if isinstance(b, Tensor) else (g * (b * a ** (b - 1)) if b != 0 else g * 0.0)
+            if isinstance(b, Tensor):
+                # as PyTorch: zero where the exponent is 0 (0 * 0 ** -1 would give nan)
+                ga = (g * b * a ** (b - 1)).masked_fill(const(np.asarray(b.data == 0)), 0.0)
+            else:
+                ga = g * (b * a ** (b - 1)) if b != 0 else g * 0.0
         if eb is not None:
             base = a if isinstance(a, Tensor) else const(np.asarray(a, dtype=b.data.dtype))
             out = base**b
             gb = g * out * base.log()
-            if not isinstance(a, Tensor) or a.data.dtype.kind == "f":
-                # 0 ** b has derivative 0 in b (for b > 0); log(0) would give nan there
-                gb = gb.masked_fill(const(np.asarray(base.data == 0)), 0.0)
+            # as PyTorch: 0 ** b has derivative 0 in b where b >= 0 (log(0) would give nan there)
+            gb = gb.masked_fill(const(np.asarray((base.data == 0) & (b.data >= 0))), 0.0)
         return ga, gb
 
 
@@ -266,11 +273,15 @@ def div(input, other, rounding_mode=None) -> Tensor:
     if rounding_mode is None:
         return Div.apply(input, other)
     x, y = promote(input, other)
+    try:
+        np.broadcast_shapes(np.shape(x), np.shape(y))
+    except ValueError:
+        raise broadcast_error("div", x, y) from None
     if rounding_mode == "floor":
-        return const(np.floor_divide(x, y))
+        return ZeroGrad.apply("div", np.asarray(np.floor_divide(x, y)), input, other)
     if rounding_mode == "trunc":
         q = np.true_divide(x, y)
-        return const(np.trunc(q).astype(np.result_type(x, y)))
+        return ZeroGrad.apply("div", np.asarray(np.trunc(q).astype(np.result_type(x, y))), input, other)
     raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
 
 

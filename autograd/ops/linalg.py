@@ -45,31 +45,42 @@ class Matmul(Function):
 
     @staticmethod
     def backward(ctx, g):
+        # batch broadcasting is summed back by the engine; 1-d operands are handled here
         a, b = ctx.saved_tensors
         ea, eb = ctx.next_edges
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-        if a.ndim == 1:
-            g = g.unsqueeze(-2)
-        if b.ndim == 1:
-            g = g.unsqueeze(-1)
-        ga = g @ b2.mT if ea is not None else None
-        gb = a2.mT @ g if eb is not None else None
-        return ga, gb  # batch broadcasting and the 1-d cases are summed/reshaped by the engine
+        ga = gb = None
+        if a.ndim == 1 and b.ndim == 1:  # dot product
+            ga = g * b if ea is not None else None
+            gb = g * a if eb is not None else None
+        elif a.ndim == 1:  # (k,) @ (..., k, m) -> (..., m)
+            ga = (g.unsqueeze(-2) @ b.mT).squeeze(-2) if ea is not None else None
+            gb = a.unsqueeze(-1) * g.unsqueeze(-2) if eb is not None else None
+        elif b.ndim == 1:  # (..., n, k) @ (k,) -> (..., n)
+            ga = g.unsqueeze(-1) * b if ea is not None else None
+            gb = (a.mT @ g.unsqueeze(-1)).squeeze(-1) if eb is not None else None
+        else:
+            ga = g @ b.mT if ea is not None else None
+            gb = a.mT @ g if eb is not None else None
+        return ga, gb
 
     @staticmethod
     def backward_arrays(ctx, g):
         a, b = ctx.saved_tensors
         ea, eb = ctx.next_edges
         x, y = promote(a, b)
-        x2 = x[None, :] if x.ndim == 1 else x
-        y2 = y[:, None] if y.ndim == 1 else y
-        if x.ndim == 1:
-            g = np.expand_dims(g, -2)
-        if y.ndim == 1:
-            g = g[..., None]
-        ga = g @ np.swapaxes(y2, -1, -2) if ea is not None else None
-        gb = np.swapaxes(x2, -1, -2) @ g if eb is not None else None
+        ga = gb = None
+        if x.ndim == 1 and y.ndim == 1:
+            ga = g * y if ea is not None else None
+            gb = g * x if eb is not None else None
+        elif x.ndim == 1:
+            ga = (g[..., None, :] @ np.swapaxes(y, -1, -2))[..., 0, :] if ea is not None else None
+            gb = x[:, None] * g[..., None, :] if eb is not None else None
+        elif y.ndim == 1:
+            ga = g[..., None] * y if ea is not None else None
+            gb = (np.swapaxes(x, -1, -2) @ g[..., None])[..., 0] if eb is not None else None
+        else:
+            ga = g @ np.swapaxes(y, -1, -2) if ea is not None else None
+            gb = np.swapaxes(x, -1, -2) @ g if eb is not None else None
         return ga, gb
 
 

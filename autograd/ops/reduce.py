@@ -23,6 +23,7 @@ from ..function import Function
 from ..tensor import Tensor
 from ._util import const, default_float, keepdim_shape, norm_dim, norm_dims
 
+INF = float("inf")
 return_types_max = namedtuple("max", ["values", "indices"])
 return_types_min = namedtuple("min", ["values", "indices"])
 
@@ -159,15 +160,16 @@ class Prod(Function):
         d = x.data
         if (d != 0).all():
             return ge * (x.prod(ctx.dim, keepdim=True) if ctx.dim is not None else x.prod()) / x, None, None
-        # with zeros: the product of all the other elements, by exclusive cumulative products
-        axis = ctx.dim
-        flat = d.reshape(-1) if axis is None else np.moveaxis(d, axis, -1)
-        ones = np.ones(flat.shape[:-1] + (1,), dtype=d.dtype)
-        left = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-        right = np.cumprod(np.concatenate([ones, flat[..., ::-1][..., :-1]], axis=-1), axis=-1)[..., ::-1]
-        others = left * right
-        others = others.reshape(d.shape) if axis is None else np.moveaxis(others, -1, axis)
-        return ge * const(others), None, None
+        # with zeros: each element's gradient is the product of all the others, computed as a product
+        # over an (n, n) matrix per slice whose diagonal is 1 (so it is differentiable again)
+        from .arithmetic import where
+
+        xm = x.reshape(-1) if ctx.dim is None else x.transpose(ctx.dim, -1)
+        n = xm.shape[-1]
+        rows = xm.unsqueeze(-2).expand(*xm.shape[:-1], n, n)  # rows[..., i, j] = x[..., j]
+        others = where(const(np.eye(n, dtype=bool)), 1.0, rows).prod(-1)
+        others = others.reshape(x.shape) if ctx.dim is None else others.transpose(ctx.dim, -1)
+        return ge * others, None, None
 
 
 class LogSumExp(Function):
@@ -205,8 +207,12 @@ class Norm(Function):
         ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
         ctx.save_for_backward(x)
         a = np.abs(d)
-        if p == float("inf"):
-            return np.max(a, axis=dims, keepdims=keepdim) if d.size else np.zeros(())
+        if p == INF:
+            return np.max(a, axis=dims, keepdims=keepdim) if d.size else np.zeros((), d.dtype)
+        if p == -INF:
+            return np.min(a, axis=dims, keepdims=keepdim)
+        if p == 0:
+            return np.sum(d != 0, axis=dims, keepdims=keepdim).astype(d.dtype)
         if p == 1:
             return np.sum(a, axis=dims, keepdims=keepdim)
         if p == 2:
@@ -215,23 +221,47 @@ class Norm(Function):
 
     @staticmethod
     def backward(ctx, g):
+        # PyTorch's norm_backward: zero gradient where the norm is 0 (and, for p < 1, where x is 0)
         (x,) = ctx.saved_tensors
         out = ctx.output
         shape = keepdim_shape(x.shape, ctx.dims)
         if not ctx.keepdim:
             out, g = out.reshape(shape), g.reshape(shape)
         p = ctx.p
-        safe = const((out.data != 0).astype(out.data.dtype))
-        denom = out + (1 - safe)  # 1 where the norm is 0: those gradients are 0 (as PyTorch)
-        if p == float("inf"):
-            mask = (np.abs(x.data) == out.data).astype(x.data.dtype)
-            mask = mask / np.maximum(mask.sum(axis=ctx.dims, keepdims=True), 1)
-            return g * x.sign() * const(mask), None, None, None
+        if p == 0:
+            return g * const(np.zeros(x.shape, g.data.dtype)), None, None, None
         if p == 1:
             return g * x.sign(), None, None, None
+        if abs(p) == INF:
+            mask = (np.abs(x.data) == out.data) | np.isnan(x.data)
+            share = mask / mask.sum(axis=ctx.dims, keepdims=True)
+            return g * x.sign() * const(share.astype(x.data.dtype)), None, None, None
+        zero_norm = const(out.data == 0)
+        denom = out.masked_fill(zero_norm, 1.0)  # those gradients are masked to 0 below
         if p == 2:
-            return g * x / denom * safe, None, None, None
-        return g * x * x.abs() ** (p - 2) / denom ** (p - 1) * safe, None, None, None
+            return (g * x / denom).masked_fill(zero_norm, 0.0), None, None, None
+        if p < 1:
+            scaled = (x.sign() * x.abs() ** (p - 1)).masked_fill(const(x.data == 0), 0.0)
+            return scaled * g * out ** (1 - p), None, None, None
+        scaled = x.sign() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+        return (scaled * g / denom ** (p - 1)).masked_fill(zero_norm, 0.0), None, None, None
+
+
+class StdSqrt(Function):
+    """The square root that turns ``var`` into ``std``; as PyTorch, its gradient is 0 where the std is 0."""
+
+    name = "std"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, v):
+        return np.sqrt(v.data)
+
+    @staticmethod
+    def backward(ctx, g):
+        out = ctx.output
+        zero = const(out.data == 0)
+        return (g / (out * 2).masked_fill(zero, 1.0)).masked_fill(zero, 0.0)
 
 
 class Softmax(Function):
@@ -313,6 +343,8 @@ def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correc
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
+    if input.data.dtype.kind != "f":
+        raise RuntimeError(f"var(): std and var only support floating point dtypes, got {input.data.dtype}")
     dims = norm_dims(dim, input.ndim, "var")
     n = input.numel() if dims is None else int(np.prod([input.shape[d] for d in dims]))
     centered = input - input.mean(dims, keepdim=True)
@@ -327,7 +359,7 @@ def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correc
         >>> ag.std(ag.tensor([1.0, 2.0, 3.0]))
         tensor(1.)
     """
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def _max_min(input: Tensor, dim, keepdim: bool, is_max: bool, other=None):

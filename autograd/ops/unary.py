@@ -14,9 +14,10 @@ import math
 import numpy as np
 from scipy.special import erf as _erf
 
+from .. import dtypes as _dt
 from ..function import Function
 from ..tensor import Tensor
-from ._util import const, default_float
+from ._util import const, default_float, result_dtype
 
 
 class Neg(Function):
@@ -156,14 +157,18 @@ class Erf(Function):
 
 
 class Clamp(Function):
+    """Clamp to Python-number bounds; the gradient passes where ``min <= x <= max`` (boundaries included)."""
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         d = x.data
+        if d.dtype.kind in "iub" and (isinstance(lo, float) or isinstance(hi, float)):
+            d = d.astype(_dt.get_default_dtype())  # as PyTorch: an integer tensor with float bounds gives floats
         ctx.save_for_backward(x)
         ctx.lo, ctx.hi = lo, hi
         if lo is not None and hi is not None and lo > hi:
             return np.full_like(d, hi)  # PyTorch: min > max gives max everywhere
-        return np.clip(d, lo, hi)
+        return np.clip(d, lo, hi).astype(d.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -174,9 +179,73 @@ class Clamp(Function):
             inside &= d >= lo
         if hi is not None:
             inside &= d <= hi
-        if lo is not None and hi is not None and lo > hi:
-            inside[:] = False
         return g * const(inside.astype(g.data.dtype)), None, None
+
+
+class ClampTensor(Function):
+    """Clamp to tensor bounds (broadcasting): ``minimum(maximum(x, min), max)``, with PyTorch's gradients:
+    to ``x`` where ``min <= x <= max``, to ``min`` where ``x < min < max``, to ``max`` where
+    ``x > max`` or ``max < min``."""
+
+    name = "clamp"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x, lo, hi)
+        arrays = [t.data for t in (x, lo, hi) if t is not None]
+        dt = result_dtype(*arrays)
+        d = x.data.astype(dt, copy=False)
+        try:
+            if lo is not None:
+                d = np.maximum(d, lo.data.astype(dt, copy=False))
+            if hi is not None:
+                d = np.minimum(d, hi.data.astype(dt, copy=False))
+        except ValueError:
+            shapes = " and ".join(str(tuple(a.shape)) for a in arrays)
+            raise RuntimeError(f"clamp: shapes {shapes} do not broadcast") from None
+        return d
+
+    @staticmethod
+    def backward(ctx, g):
+        x, lo, hi = ctx.saved_tensors
+        d = x.data
+        lo_d = None if lo is None else lo.data
+        hi_d = None if hi is None else hi.data
+        dt = g.data.dtype
+        ex, elo, ehi = ctx.next_edges
+        gx = glo = ghi = None
+        if ex is not None:
+            m = np.ones((), bool)
+            if lo_d is not None:
+                m = m & (d >= lo_d)
+            if hi_d is not None:
+                m = m & (d <= hi_d)
+            gx = g * const(m.astype(dt))
+        if elo is not None:
+            m = d < lo_d if hi_d is None else (d < lo_d) & (lo_d < hi_d)
+            glo = g * const(m.astype(dt))
+        if ehi is not None:
+            m = d > hi_d if lo_d is None else (d > hi_d) | (hi_d < lo_d)
+            ghi = g * const(m.astype(dt))
+        return gx, glo, ghi
+
+
+class ZeroGrad(Function):
+    """An op whose derivative is zero almost everywhere (sign, rounding division): recorded as
+    PyTorch does, so its output requires grad, with zero gradients for its inputs."""
+
+    @staticmethod
+    def forward(ctx, name, out, *inputs):
+        ctx.op = name
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        zero = const(np.zeros(g.shape, g.data.dtype))
+        return (None, None) + tuple(None if e is None else zero for e in ctx.next_edges[2:])
+
+    def op_name(self) -> str:
+        return self.op
 
 
 def _unary(cls, doc_example: str):
@@ -211,23 +280,18 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("clamp: at least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .arithmetic import maximum, minimum
-
-        out = input
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
+        lo = min if min is None or isinstance(min, Tensor) else const(np.asarray(min, dtype=input.data.dtype))
+        hi = max if max is None or isinstance(max, Tensor) else const(np.asarray(max, dtype=input.data.dtype))
+        return ClampTensor.apply(input, lo, hi)
     return Clamp.apply(input, min, max)
 
 
 def sign(input: Tensor) -> Tensor:
-    """-1, 0 or 1 by sign (no gradient: its derivative is zero almost everywhere).
+    """-1, 0 or 1 by sign (its gradient is zero, as in PyTorch).
 
     Example:
         >>> import autograd as ag
         >>> ag.sign(ag.tensor([-3.0, 0.0, 2.0]))
         tensor([-1.,  0.,  1.])
     """
-    return const(np.sign(input.data))
+    return ZeroGrad.apply("sign", np.sign(input.data), input)
