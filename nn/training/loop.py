@@ -39,6 +39,7 @@ import numpy as np
 
 import autograd as ag
 
+from ..utils import clip_grad_norm_
 from .callbacks import Callback
 from .history import History, _fmt
 
@@ -159,22 +160,6 @@ def grad_norm(parameters) -> float:
             g = p.grad.data.ravel()
             total += float(np.dot(g, g)) if g.dtype.kind == "f" else float(np.vdot(g, g).real)
     return math.sqrt(total)
-
-
-def _clip(params: list, max_norm: float) -> float:
-    try:
-        from nn.utils import clip_grad_norm_
-    except ImportError:
-        clip_grad_norm_ = None
-    if clip_grad_norm_ is not None:
-        return float(clip_grad_norm_(params, max_norm))
-    norm = grad_norm(params)
-    if norm > max_norm:
-        coef = max_norm / (norm + 1e-6)
-        for p in params:
-            if p.grad is not None:
-                p.grad.data *= coef
-    return norm
 
 
 def _is_plateau(scheduler) -> bool:
@@ -359,7 +344,7 @@ def fit(
                     break
                 optimizer.zero_grad()
                 loss.backward()
-                norm = _clip(params, clip_grad_norm) if clip_grad_norm is not None else grad_norm(params)
+                norm = float(clip_grad_norm_(params, clip_grad_norm)) if clip_grad_norm is not None else grad_norm(params)
                 optimizer.step()
                 state.step += 1
                 lr = lr_now()

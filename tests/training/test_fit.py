@@ -368,3 +368,49 @@ def test_evaluate_restores_training_mode(digits):
     model.eval()
     evaluate(model, vl)
     assert not model.training
+
+
+def test_with_optim_resume_from_checkpoint_equals_uninterrupted_training(digits, tmp_path):
+    optim = pytest.importorskip("optim", reason="optim is not importable yet")
+    train, val, _ = digits
+    tl, vl = DataLoader(train, batch_size=128), DataLoader(val, batch_size=512)
+
+    def make():
+        ag.manual_seed(7)
+        m = MLP()
+        return m, optim.Adam(m.parameters(), lr=3e-3)
+
+    straight, opt = make()
+    fit(straight, ce, opt, tl, vl, epochs=3, verbose=False)
+    first, opt1 = make()
+    ck = ModelCheckpoint(tmp_path / "last.ngd", save_best_only=False)
+    h = fit(first, ce, opt1, tl, vl, epochs=2, callbacks=[ck], verbose=False)
+    resumed, opt2 = make()
+    ckpt = load_checkpoint(tmp_path / "last.ngd", resumed, opt2)
+    assert ckpt["epoch"] == 2 and all(isinstance(k, int) for k in ckpt["optimizer"]["state"])
+    h2 = fit(resumed, ce, opt2, tl, vl, epochs=1, verbose=False, history=History.from_dict(ckpt["history"]))
+    assert h2["epoch"] == [1, 2, 3] and h2.epochs[:2] == h.epochs
+    for k, v in weights(resumed).items():
+        np.testing.assert_array_equal(v, weights(straight)[k])
+
+
+def test_with_optim_reduce_lr_on_plateau_and_step_lr(digits):
+    optim = pytest.importorskip("optim", reason="optim is not importable yet")
+    from optim import lr_scheduler
+
+    tl, vl = loaders(digits)
+    model = MLP()
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    plateau = lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0)
+    h = fit(model, ce, opt, tl, vl, epochs=6, scheduler=plateau, verbose=False)
+    replay_opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.5)
+    replay = lr_scheduler.ReduceLROnPlateau(replay_opt, factor=0.5, patience=0)
+    expected = []
+    for v in h["val_loss"]:
+        expected.append(replay_opt.param_groups[0]["lr"])
+        replay.step(v)
+    assert h["lr"] == expected
+    model = MLP()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    h = fit(model, ce, opt, tl, epochs=4, scheduler=lr_scheduler.StepLR(opt, step_size=2, gamma=0.1), verbose=False)
+    np.testing.assert_allclose(h["lr"], [0.1, 0.1, 0.01, 0.01])
