@@ -121,6 +121,10 @@ def norm_dims(dim, ndim: int, op: str):
     """``None`` (all dims) or a sorted tuple of non-negative dims."""
     if dim is None:
         return None
+    if ndim == 0:  # a 0-d tensor reduces over dim 0 or -1 (or ()) like over all its dims, as PyTorch
+        for d in dim if isinstance(dim, (list, tuple)) else (dim,):
+            norm_dim(d, ndim, op)
+        return None
     if isinstance(dim, (list, tuple)):
         dims = tuple(sorted({norm_dim(d, ndim, op) for d in dim}))
         if len(dims) != len(dim):

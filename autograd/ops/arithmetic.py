@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, to_array
 from ._util import broadcast_error, const, promote
 from .unary import ZeroGrad
 
@@ -189,13 +189,16 @@ class Minimum(Function):
 
 
 def _select_grads(ctx, g, wins):
-    """Gradients of max/min: to the winner, split evenly on ties (as PyTorch)."""
+    """Gradients of maximum/minimum as PyTorch: to the winner, halved on ties; where a NaN makes
+    every comparison false, both inputs get the whole gradient."""
     a, b = ctx.saved_tensors
     x, y = promote(a, b)
     dt = g.data.dtype
-    wa = wins(x, y).astype(dt) + 0.5 * (np.equal(x, y)).astype(dt)
+    share = np.where(np.equal(x, y), 0.5, 1.0).astype(dt)
     ea, eb = ctx.next_edges
-    return (g * const(wa) if ea is not None else None), (g * const(1 - wa) if eb is not None else None)
+    ga = g * const(np.where(wins(y, x), 0, share).astype(dt)) if ea is not None else None
+    gb = g * const(np.where(wins(x, y), 0, share).astype(dt)) if eb is not None else None
+    return ga, gb
 
 
 class Where(Function):
@@ -207,6 +210,8 @@ class Where(Function):
         if c.dtype != np.bool_:
             c = c.astype(bool)
         ctx.cond = c
+        if not isinstance(a, (Tensor, np.ndarray)) and not isinstance(b, (Tensor, np.ndarray)):
+            a = to_array(a)  # two Python numbers: the first one sets the dtype, as a tensor would
         x, y = promote(a, b)
         try:
             return np.where(c, x, y)

@@ -91,7 +91,7 @@ class MaxMin(Function):
         out = d.max() if is_max else d.min()
         ctx.is_max = is_max
         if ctx.recording:
-            mask = d == out
+            mask = (d == out) | (np.isnan(d) & np.isnan(out))  # a NaN result takes the gradient, as PyTorch
             ctx.share = mask / mask.sum()
         return np.asarray(out)
 
@@ -488,7 +488,10 @@ def softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
     """
     if dtype is not None:
         input = input.to(dtype)
-    return Softmax.apply(input, norm_dim(dim, input.ndim, "softmax"))
+    d = norm_dim(dim, input.ndim, "softmax")
+    if input.ndim == 0:
+        return Softmax.apply(input.reshape(1), 0).reshape(())
+    return Softmax.apply(input, d)
 
 
 def log_softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
@@ -501,4 +504,7 @@ def log_softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
     """
     if dtype is not None:
         input = input.to(dtype)
-    return LogSoftmax.apply(input, norm_dim(dim, input.ndim, "log_softmax"))
+    d = norm_dim(dim, input.ndim, "log_softmax")
+    if input.ndim == 0:
+        return LogSoftmax.apply(input.reshape(1), 0).reshape(())
+    return LogSoftmax.apply(input, d)

@@ -16,7 +16,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..function import Function
 from ..tensor import Tensor
-from ._util import norm_dim
+from ._util import norm_dim, result_dtype
 
 
 def _shape_arg(shape) -> tuple:
@@ -86,7 +86,7 @@ class Cat(Function):
         ctx.dim = dim
         ctx.sizes = [t.data.shape[dim] for t in tensors]
         arrays = [t.data for t in tensors]
-        dt = np.result_type(*arrays)
+        dt = result_dtype(*arrays)
         return np.concatenate([a.astype(dt, copy=False) for a in arrays], axis=dim)
 
     @staticmethod

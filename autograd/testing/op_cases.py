@@ -409,3 +409,60 @@ same("sub_", _iop(operator.isub), [S((2, 3)), S((3,))], label="isub", covers=("T
 same("mul_", _iop(operator.imul), [S((2, 3)), S((3,))], label="imul", covers=("Tensor.__imul__",))
 same("div_", _iop(operator.itruediv), [S((2, 3)), S((3,), "nonzero")], label="itruediv", covers=("Tensor.__itruediv__",))
 same("add_", lambda t, a: a.add_(1), [S((3,), (0, 5), "int64")], label="no-grad-int", nondiff=True)
+
+# ======================= edge cases: NaN/inf, 0-d tensors, dtype promotion (values and PyTorch's gradients) ==========
+NAN = float("nan")
+EDGE = {"gradcheck": False}
+same("max", lambda t, a: a.max(), [S(value=[1.0, NAN, 2.0])], label="nan", **EDGE)
+same("max", lambda t, a: a.max(dim=0), [S(value=[1.0, NAN, 2.0])], label="dim-nan", **EDGE)
+same("maximum", lambda t, a, b: t.maximum(a, b), [S(value=[1.0, NAN, 2.0]), S(value=[NAN, 0.0, 2.0])], label="nan", **EDGE)
+same("minimum", lambda t, a, b: t.minimum(a, b), [S(value=[1.0, NAN, 2.0]), S(value=[NAN, 0.0, 2.0])], label="nan", **EDGE)
+same("clamp", lambda t, a: a.clamp(0, 1), [S(value=[NAN, 0.5, 2.0])], label="nan", **EDGE)
+same("logsumexp", lambda t, a: a.logsumexp(dim=1), [S(value=[[-INF, 0.0], [0.0, 1.0]])], label="neginf", **EDGE)
+same("softmax", lambda t, a: a.softmax(1), [S(value=[[-INF, 0.0], [1.0, 2.0]])], label="neginf", **EDGE)
+same("log_softmax", lambda t, a: a.log_softmax(1), [S(value=[[-INF, 0.0], [1.0, 2.0]])], label="neginf", **EDGE)
+same("sqrt", lambda t, a: a.sqrt(), [S(value=[0.0, 4.0])], label="at-zero", **EDGE)
+same("log", lambda t, a: a.log(), [S(value=[0.0, 4.0])], label="at-zero", **EDGE)
+same("pow", lambda t, a: a**0.5, [S(value=[0.0, 4.0, -1.0])], label="sqrt-at-zero", **EDGE)
+same("div", lambda t, a: a / 0.0, [S(value=[1.0, 0.0, -1.0])], label="by-zero", **EDGE)
+same("exp", lambda t, a: a.exp(), [S(value=[1000.0, 1.0])], label="overflow", **EDGE)
+same("tanh", lambda t, a: a.tanh(), [S(value=[-400.0, 400.0])], label="extreme", **EDGE)
+case("silu", lambda a: ag.silu(a), [S(value=[-800.0, 800.0])], lambda t, a: _F(t).silu(a), label="extreme", **EDGE)
+case("gelu", lambda a: ag.gelu(a), [S(value=[-40.0, 40.0])], lambda t, a: _F(t).gelu(a), label="extreme", **EDGE)
+case("softplus", lambda a: ag.softplus(a), [S(value=[20.0, 25.0, -30.0])], lambda t, a: _F(t).softplus(a), label="threshold",
+     **EDGE)
+case("elu", lambda a: ag.elu(a), [S(value=[0.0, 2.0])], lambda t, a: _F(t).elu(a), label="at-zero", **EDGE)
+for _name, _g in [("sum", lambda t, a: a.sum(0)), ("max", lambda t, a: a.max(0)), ("softmax", lambda t, a: a.softmax(0)),
+                  ("log_softmax", lambda t, a: a.log_softmax(-1)), ("logsumexp", lambda t, a: a.logsumexp(0)),
+                  ("prod", lambda t, a: a.prod(0)), ("var", lambda t, a: a.var(0, correction=0)), ("norm", lambda t, a: a.norm()),
+                  ("argmax", lambda t, a: a.argmax(0)), ("expand", lambda t, a: a.expand(2, 3)),
+                  ("unsqueeze", lambda t, a: a.unsqueeze(0)), ("squeeze", lambda t, a: a.squeeze()), ("t", lambda t, a: a.t()),
+                  ("reshape", lambda t, a: a.reshape(-1)), ("getitem", lambda t, a: a[None, ...])]:
+    same(_name, _g, [S(())], label="0d-dim", nondiff=_name == "argmax")
+same("stack", lambda t, a, b: t.stack([a, b]), [S(()), S(())], label="0d")
+same("where", lambda t, c: t.where(c, 1.0, 0.0), [S(value=[True, False], dtype="bool")], label="two-scalars")
+same("where", lambda t, c, a: t.where(c, a, 0.5), [S(value=[True, False], dtype="bool"), S(value=[1, 2], dtype="int64")],
+     label="int-pyfloat")
+same("cat", lambda t, a, b: t.cat([a, b]), [S(value=[1, 2], dtype="int64"), S((2,), dtype="float32")], label="int-float32")
+same("cat", lambda t, a, b: t.cat([a, b]), [S(value=np.zeros((0, 3))), S((2, 3))], label="empty")
+same("stack", lambda t, a, b: t.stack([a, b]), [S(value=[1, 2], dtype="int64"), S((2,), dtype="float32")], label="int-float32")
+same("clamp", lambda t, a: a.clamp(0.5), [S(value=[-1, 2], dtype="int64")], label="int-float-bound")
+same("clamp", lambda t, a: a.clamp(0, 1), [S(value=[-1, 2], dtype="int64")], label="int")
+same("minimum", lambda t, a, b: t.minimum(a, b), [S(value=[-1, 2], dtype="int64"), S(value=[0.5, 0.5])], label="int-float")
+same("mul", lambda t, a, b: a * b, [S(value=[1, 2], dtype="float16"), S(value=3, dtype="float32")], label="float16*0d-float32")
+same("mul", lambda t, a, b: a * b, [S(value=[1, 2], dtype="int32"), S(value=3, dtype="float64")], label="int32*0d-float64")
+same("mul", lambda t, a: a * 2.5, [S(value=[1, 2], dtype="int32")], label="int32*pyfloat")
+same("add", lambda t, a, b: a + b, [S(value=[1, 2], dtype="int32"), S(value=3, dtype="int64")], label="int32+0d-int64")
+same("add", lambda t, a, b: a + b, [S(value=[True, False], dtype="bool"), S(value=[True, True], dtype="bool")], label="bool+bool")
+same("add", lambda t, a: a + 2, [S(value=[True, False], dtype="bool")], label="bool+pyint")
+same("div", lambda t, a: a / 2, [S(value=[1, 2], dtype="int32")], label="int32/pyint")
+same("mean", lambda t, a: a.mean(dtype=t.float64), [S((3,), dtype="float32")], label="dtype")
+same("sum", lambda t, a: a.sum(), [S(value=np.zeros((0, 3)))], label="empty")
+same("sum", lambda t, a: a.sum(0), [S(value=np.zeros((0, 3)))], label="empty-dim")
+same("prod", lambda t, a: a.prod(), [S(value=[True, True], dtype="bool")], label="bool")
+same("max", lambda t, a: a.max(dim=0), [S(value=[[1, 5], [3, 2]], dtype="int64")], label="int-dim")
+same("getitem", lambda t, a: a[1:1], [S((3, 2))], label="empty")
+same("getitem", lambda t, a: a[a.sum() > 100], [S((3,))], label="0d-mask")
+case("linear", lambda x, w, b: ag.linear(x, w, b), [S((3,)), S((2, 3)), S((2,))], lambda t, x, w, b: _F(t).linear(x, w, b),
+     label="1d-input")
+same("softmax", lambda t, a: a.softmax(0, dtype=t.float64), [S((3,), dtype="float32")], label="dtype")
