@@ -11,7 +11,7 @@ Example:
     >>> bn = nn.BatchNorm1d(3)
     >>> _ = bn(ag.randn(16, 3) * 2 + 5)
     >>> bn.num_batches_tracked, bn
-    (tensor(1), BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True))
+    (tensor(1), BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True))
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class _BatchNorm(Module):
         track_running_stats: bool = True,
         device=None,
         dtype=None,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features <= 0:
@@ -49,7 +51,10 @@ class _BatchNorm(Module):
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
             self.weight = Parameter(_c.empty(num_features, dtype=dtype))
-            self.bias = Parameter(_c.empty(num_features, dtype=dtype))
+            if bias:
+                self.bias = Parameter(_c.empty(num_features, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -75,7 +80,8 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def _check_input(self, input) -> None:
         if not isinstance(input, Tensor):
@@ -124,14 +130,14 @@ class _BatchNorm(Module):
             raise type(e)(f"{self._error_name()}: {e}") from None
 
     def _upgrade_state_dict(self, state_dict: dict, prefix: str) -> None:
-        key = prefix + "num_batches_tracked"
-        if self.track_running_stats and key not in state_dict and (prefix + "running_mean") in state_dict:
+        key = prefix + "num_batches_tracked"  # as PyTorch for checkpoints without version metadata
+        if self.track_running_stats and key not in state_dict:
             state_dict[key] = _wrap(np.array(0, dtype=np.int64), None, False)
 
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
         )
 
 

@@ -5,7 +5,7 @@ Example:
     >>> import nn
     >>> ln = nn.LayerNorm(8)
     >>> ln, ln(ag.randn(4, 8)).shape
-    (LayerNorm((8,), eps=1e-05, elementwise_affine=True), Size([4, 8]))
+    (LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True), Size([4, 8]))
 """
 
 from __future__ import annotations
@@ -70,4 +70,5 @@ class LayerNorm(Module):
             raise type(e)(f"{self._error_name()}: {e}") from None
 
     def extra_repr(self) -> str:
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        affine = self.elementwise_affine
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={affine}, bias={self.bias is not None}"
