@@ -11,7 +11,7 @@ Example:
     >>> logits = ag.tensor([[2.0, 0.0, -1.0], [0.0, 1.0, 0.0]], requires_grad=True)
     >>> loss = F.cross_entropy(logits, ag.tensor([0, 1]))
     >>> loss
-    tensor(0.3606, grad_fn=<_CrossEntropyBackward0>)
+    tensor(0.3606, grad_fn=<CrossEntropyBackward0>)
     >>> loss.backward(); logits.grad.shape
     Size([2, 3])
 """
@@ -120,8 +120,11 @@ class _CEInfo:
         """The per-row factor ``G`` of the gradient (size 1 when it is the same for every row)."""
         if self.reduction == "none":
             return np.asarray(g, dtype=np.float64).reshape(-1)
-        g = float(g)
-        return np.array([g / self.denom if self.reduction == "mean" else g]) if self.denom else np.array([g * np.inf])
+        g = np.float64(g)
+        if self.reduction == "mean":
+            with np.errstate(divide="ignore", invalid="ignore"):  # all targets ignored: 0/0, as PyTorch
+                g = g / self.denom
+        return np.array([g])
 
     def grad_rows(self, g) -> np.ndarray:
         p = self.p
@@ -134,8 +137,8 @@ class _CEInfo:
         return self.rows.from_rows(out)
 
 
-class _CrossEntropy(Function):
-    """Fused cross-entropy from logits: one kernel forward, one kernel backward (``_CrossEntropyGrad``)."""
+class CrossEntropy(Function):
+    """Fused cross-entropy from logits: one kernel forward, one kernel backward (``CrossEntropyBackward``)."""
 
     name = "cross_entropy"
 
@@ -202,7 +205,7 @@ class _CrossEntropy(Function):
     @staticmethod
     def backward(ctx, g):
         (input,) = ctx.saved_tensors
-        return _CrossEntropyGrad.apply(g, input, ctx.info), None, None, None, None, None
+        return CrossEntropyBackward.apply(g, input, ctx.info), None, None, None, None, None
 
     @staticmethod
     def backward_arrays(ctx, g):
@@ -210,7 +213,7 @@ class _CrossEntropy(Function):
         return ctx.info.grad_rows(g), None, None, None, None, None
 
 
-class _CrossEntropyGrad(Function):
+class CrossEntropyBackward(Function):
     """``d cross_entropy / d logits`` in one kernel pass; its own backward is written with autograd ops."""
 
     name = "cross_entropy_backward"
@@ -291,10 +294,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         _tensor("cross_entropy", "target", 2, target)
     if target.requires_grad or (weight is not None and weight.requires_grad and target.data.dtype.kind == "f"):
         return _ce_soft_composite(input, target, weight, reduction, float(label_smoothing))
-    return _CrossEntropy.apply(input, target, weight, ignore_index, reduction, label_smoothing)
+    return CrossEntropy.apply(input, target, weight, ignore_index, reduction, label_smoothing)
 
 
-class _NLLLoss(Function):
+class NllLoss(Function):
     """``-weight[t] * input[t]`` per sample; backward scatters (``ScatterAdd``, itself differentiable)."""
 
     name = "nll_loss"
@@ -349,7 +352,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     reduction = legacy_reduction(size_average, reduce, reduction)
     _tensor("nll_loss", "input", 1, input)
     _tensor("nll_loss", "target", 2, target)
-    return _NLLLoss.apply(input, target, weight, ignore_index, reduction)
+    return NllLoss.apply(input, target, weight, ignore_index, reduction)
 
 
 def focal_loss(input: Tensor, target: Tensor, alpha=None, gamma: float = 2.0, reduction: str = "mean",

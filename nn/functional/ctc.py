@@ -43,7 +43,7 @@ class _CTCInfo:
         return out
 
 
-class _CTCLoss(Function):
+class CtcLoss(Function):
     """Per-sample CTC negative log-likelihood (alpha recursion); backward runs beta and forms PyTorch's gradient."""
 
     name = "ctc_loss"
@@ -61,7 +61,7 @@ class _CTCLoss(Function):
     @staticmethod
     def backward(ctx, g):
         (log_probs,) = ctx.saved_tensors
-        return _CTCGrad.apply(g, log_probs, ctx.info), None
+        return CtcLossBackward.apply(g, log_probs, ctx.info), None
 
     @staticmethod
     def backward_arrays(ctx, g):
@@ -74,7 +74,7 @@ def _ctc_grad(info: _CTCInfo, g, dtype) -> np.ndarray:
     return out[:, 0, :] if info.unbatched else out
 
 
-class _CTCGrad(Function):
+class CtcLossBackward(Function):
     """The CTC gradient w.r.t. log_probs (linear in ``g``); its derivative w.r.t. log_probs is not implemented (as PyTorch)."""
 
     name = "ctc_loss_backward"
@@ -158,7 +158,7 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     info.tg, info.offs, info.tl, info.il, info.blank = flat, offs, tl, il, int(blank)
     info.la = np.empty((N, T, 2 * (int(tl.max()) if N else 0) + 1))
     info.zero_infinity, info.unbatched = bool(zero_infinity), unbatched
-    nll = _CTCLoss.apply(log_probs, info)
+    nll = CtcLoss.apply(log_probs, info)
     if reduction == "none":
         return nll
     if reduction == "sum":

@@ -11,7 +11,7 @@ Example:
     >>> logits = ag.tensor([[2.0, 0.0, -1.0], [0.0, 1.0, 0.0]], requires_grad=True)
     >>> loss = F.cross_entropy(logits, ag.tensor([0, 1]))
     >>> loss
-    tensor(0.3606, grad_fn=<_CrossEntropyBackward0>)
+    tensor(0.3606, grad_fn=<CrossEntropyBackward0>)
     >>> loss.backward(); logits.grad.shape
     Size([2, 3])
 """
@@ -113,7 +113,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
 
 
 # ------------------------------------------------------------------------------------ binary classification
-class _BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Function):
     """Elementwise ``-(y log x + (1 - y) log(1 - x))`` with logs clamped at -100; backward with autograd ops."""
 
     name = "binary_cross_entropy"
@@ -174,7 +174,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         )
     _float_input("binary_cross_entropy", input)
     _check_reduction(reduction)
-    loss = _BinaryCrossEntropy.apply(input, target)
+    loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)

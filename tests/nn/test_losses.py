@@ -438,3 +438,17 @@ def test_other_bad_arguments():
     with pytest.raises(RuntimeError, match=r"alpha should have one value per class \(4\)"):
         F.focal_loss(x, t, alpha=[1.0, 2.0])
     _no_side_effects(x)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_zero_class_weights_match_torch(reduction):
+    torch = pytest.importorskip("torch")
+    x0, t0, w0 = R64.standard_normal((4, 3)), np.array([0, 1, 1, 2]), np.array([0.0, 0.0, 2.0])
+    x = ag.tensor(x0, requires_grad=True)
+    loss = F.cross_entropy(x, ag.tensor(t0), ag.tensor(w0), reduction=reduction, label_smoothing=0.1)
+    loss.sum().backward()
+    tx = torch.tensor(x0, requires_grad=True)
+    tl = torch.nn.functional.cross_entropy(tx, torch.tensor(t0), torch.tensor(w0), reduction=reduction, label_smoothing=0.1)
+    tl.sum().backward()
+    np.testing.assert_allclose(loss.data, tl.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
