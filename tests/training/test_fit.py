@@ -414,3 +414,18 @@ def test_with_optim_reduce_lr_on_plateau_and_step_lr(digits):
     opt = optim.SGD(model.parameters(), lr=0.1)
     h = fit(model, ce, opt, tl, epochs=4, scheduler=lr_scheduler.StepLR(opt, step_size=2, gamma=0.1), verbose=False)
     np.testing.assert_allclose(h["lr"], [0.1, 0.1, 0.01, 0.01])
+
+
+def test_wrong_label_dtype_fails_on_the_first_batch_with_nothing_changed(digits, tmp_path):
+    if not hasattr(nn, "CrossEntropyLoss"):
+        pytest.skip("nn.CrossEntropyLoss is not available yet")
+    x, y = digits[0].tensors
+    bad = DataLoader(TensorDataset(x, y.float()), batch_size=64)
+    model = MLP()
+    before = weights(model)
+    ck = ModelCheckpoint(tmp_path / "best.ngd", monitor="train_loss")
+    with pytest.raises(RuntimeError, match="cross_entropy: expected target dtype"):
+        fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), 0.1), bad, callbacks=[ck], verbose=False)
+    for k, v in weights(model).items():
+        np.testing.assert_array_equal(v, before[k])
+    assert not (tmp_path / "best.ngd").exists()
