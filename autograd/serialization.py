@@ -29,13 +29,13 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
+from .atomic_file import atomic_write
 from .tensor import Tensor, _wrap
 
 FORMAT_VERSION = 1
@@ -131,43 +131,8 @@ def _write_archive(fh, manifest: dict, arrays: list[np.ndarray]) -> None:
                 np.lib.format.write_array(f, arr, allow_pickle=False)
 
 
-def _new_file_mode(path: str) -> int:
-    with contextlib.suppress(OSError):
-        return os.stat(path).st_mode & 0o7777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def _atomic_write(path: str, manifest: dict, arrays: list[np.ndarray]) -> None:
-    if os.path.islink(path):
-        path = os.path.realpath(path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"save: {path!r} is a directory")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"save: cannot write {path!r}: the folder {folder!r} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    except PermissionError as e:
-        raise PermissionError(f"save: cannot write {path!r}: the folder {folder!r} is not writable ({e.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_archive(fh, manifest, arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _new_file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX); harmless where unsupported
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+    atomic_write(path, lambda fh: _write_archive(fh, manifest, arrays), op="save")
 
 
 def save(obj: Any, f, **kwargs) -> None:

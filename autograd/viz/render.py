@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 
 import graphviz
+
+from ..atomic_file import atomic_write
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -95,17 +96,8 @@ class GraphDrawing(graphviz.Digraph):
 
 
 def _atomic_write(path: str, data: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    atomic_write(path, lambda fh: fh.write(data), op="render_graph")
 
 
 def render_graph(dot: graphviz.Digraph, path: str | os.PathLike, format: str | None = None) -> str:
