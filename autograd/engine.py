@@ -192,6 +192,7 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
     raw = not create_graph
     buffers: dict = {}
     owned: set = set()
+    leaves: list = []  # (leaf, grad), delivered once the whole pass succeeded: an error leaves every .grad as it was
     prev_mode = _grad.enabled
     _grad.enabled = create_graph  # backward formulas, hooks and accumulation record only with create_graph
     try:
@@ -200,7 +201,7 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                 g = g.data
             fn = t.grad_fn
             if fn is None:
-                _deliver_leaf(t, g, raw, capture, only, owned)
+                leaves.append((t, g))
             else:
                 _accumulate(buffers, fn, t._oi, g)
         ready = [fn for fn, n in deps.items() if n == 0]
@@ -235,7 +236,7 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                     if anomaly:
                         _check_anomaly(fn, g, next(i for i, x in enumerate(fn.next_edges) if x is e))
                     if idx < 0:
-                        _deliver_leaf(node, g, raw, capture, only, owned)
+                        leaves.append((node, g))
                         continue
                     if node.n_outputs == 1:
                         prev = buffers.get(node)
@@ -248,6 +249,8 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                 deps[node] = n
                 if n == 0:
                     ready.append(node)
+        for t, g in leaves:
+            _deliver_leaf(t, g, raw, capture, only, owned)
     finally:
         _grad.enabled = prev_mode
 

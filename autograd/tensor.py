@@ -40,6 +40,8 @@ def to_array(data, dtype=None, copy: bool = True) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
     dtype = _dt.to_dtype(dtype)
+    if isinstance(data, np.generic):  # a NumPy scalar keeps its dtype, as in torch.tensor
+        data = np.asarray(data)
     if isinstance(data, np.ndarray):
         arr = np.array(data, dtype=dtype, copy=copy) if (copy or dtype is not None) else data
     else:
@@ -260,9 +262,11 @@ class Tensor:
         body = np.array2string(d, separator=", ", prefix="tensor(", precision=4, threshold=1000, edgeitems=3, floatmode=mode)
         extras = []
         default = _dt.get_default_dtype()
-        if self.data.dtype not in (default, np.dtype(np.int64), np.dtype(np.bool_)):
+        if self.data.dtype not in (default, np.dtype(np.int64), np.dtype(np.bool_)) or (
+            self.data.size == 0 and self.data.dtype != default  # as PyTorch: an empty tensor cannot show its dtype
+        ):
             extras.append(f"dtype={self.data.dtype}")
-        if self.data.size == 0:
+        if self.data.size == 0 and self.data.ndim != 1:
             extras.append(f"size={tuple(self.data.shape)}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn={self.grad_fn!r}")

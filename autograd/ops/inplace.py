@@ -65,7 +65,11 @@ def _alias(self: Tensor) -> Tensor:
 def _inplace_binary(self: Tensor, other, fn, ufunc, op: str) -> Tensor:
     if _records(self, other):
         _check_leaf(self, op)
-        return _rebind(self, fn(_alias(self), other), op)
+        try:
+            result = fn(_alias(self), other)
+        except RuntimeError as e:
+            raise RuntimeError(f"{op}: {e}") from None
+        return _rebind(self, result, op)
     o = other.data if isinstance(other, Tensor) else other
     if self.data.dtype.kind != "f" and (isinstance(o, float) or (isinstance(o, np.ndarray) and o.dtype.kind == "f")):
         raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type {self.data.dtype}")
