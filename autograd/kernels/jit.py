@@ -1,9 +1,15 @@
 """``njit``: the one way this project compiles a kernel with Numba.
 
-``cache=True``, ``error_model="numpy"``, serial. The on-disk cache goes beside the
-package when that is writable, else to a user cache directory; when no cache can be
-written at all, kernels still compile (in memory). Compilation is lazy: nothing is
-compiled at import, each kernel on its first call (or loaded from the cache).
+``cache=True``, ``error_model="numpy"``, ``nogil=True``, serial. Compilation is lazy:
+decorating compiles nothing; each kernel is compiled (or loaded from the disk cache) on
+its first call, once per argument types.
+
+Where the cache goes is Numba's own choice, made once per function at decoration:
+``$NUMBA_CACHE_DIR`` when set and writable, else ``__pycache__`` beside the package source
+when writable, else the user cache directory (``$XDG_CACHE_HOME/numba`` or
+``~/.cache/numba``). When none of these can be written, the kernel is compiled in memory
+only (``cache_path(kernel) is None``): everything still works, it just compiles again in
+the next process.
 
 Example:
     >>> from autograd.kernels.jit import njit
@@ -16,51 +22,39 @@ Example:
 
 from __future__ import annotations
 
-import os
-import tempfile
+import numba
 
-_PKG_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _writable(path: str) -> bool:
-    probe = path
-    while not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    return os.access(probe, os.W_OK)
-
-
-def _choose_cache_dir() -> str | None:
-    """Where Numba's cache goes; None to keep Numba's default (``__pycache__`` beside the source)."""
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return None
-    if _writable(os.path.join(_PKG_DIR, "kernels", "__pycache__")):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    for candidate in (os.path.join(base, "numbagrad", "numba"), os.path.join(tempfile.gettempdir(), "numbagrad-numba")):
-        try:
-            os.makedirs(candidate, exist_ok=True)
-        except OSError:
-            continue
-        if _writable(candidate):
-            return candidate
-    return None
-
-
-_cache_dir = _choose_cache_dir()
-if _cache_dir is not None:
-    os.environ["NUMBA_CACHE_DIR"] = _cache_dir
-
-import numba  # noqa: E402  (the cache directory must be chosen before numba reads its config)
+OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
 
 
 def njit(fn=None, **options):
-    """``numba.njit`` with this project's options; works as ``@njit`` and ``@njit(fastmath=True)``."""
+    """``numba.njit`` with this project's options; works as ``@njit`` and ``@njit(fastmath=True)``.
+
+    Example:
+        >>> from autograd.kernels.jit import njit
+        >>> @njit(inline="always")
+        ... def inc(x):
+        ...     return x + 1
+        >>> inc(1.5)
+        2.5
+    """
     if fn is None:
         return lambda f: njit(f, **options)
-    opts = {"cache": True, "error_model": "numpy", "nogil": True}
-    opts.update(options)
+    opts = {**OPTIONS, **options}
     try:
         return numba.njit(**opts)(fn)
-    except RuntimeError:  # no cache locator can write anywhere: compile in memory only
+    except RuntimeError:  # "cannot cache function ...: no locator available": nowhere to write, so in memory only
         opts["cache"] = False
         return numba.njit(**opts)(fn)
+
+
+def cache_path(kernel) -> str | None:
+    """The directory holding ``kernel``'s on-disk cache, or None when it compiles in memory only.
+
+    Example:
+        >>> from autograd.kernels import jit, numba_kernels
+        >>> p = jit.cache_path(numba_kernels._relu)
+        >>> p is None or isinstance(p, str)
+        True
+    """
+    return getattr(getattr(kernel, "_cache", None), "_cache_path", None)

@@ -16,12 +16,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import erf as _erf
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_C = 0.044715
+
+
+def _erf(x):
+    from scipy.special import erf  # imported on first use: scipy.special costs ~0.2 s at import
+
+    return erf(x)
 
 
 def relu(x):
@@ -104,6 +109,8 @@ def gelu_backward(g, x, tanh_approx):
 
 
 def softmax_lastdim(x):
+    if x.size == 0:
+        return np.empty_like(x)
     m = x.max(axis=-1, keepdims=True)
     e = np.exp(x - m)
     e /= e.sum(axis=-1, keepdims=True)
@@ -111,6 +118,8 @@ def softmax_lastdim(x):
 
 
 def log_softmax_lastdim(x):
+    if x.size == 0:
+        return np.empty_like(x)
     m = x.max(axis=-1, keepdims=True)
     s = x - m
     return s - np.log(np.exp(s).sum(axis=-1, keepdims=True))
