@@ -91,6 +91,16 @@ def test_kernels_used_sees_the_softmax_kernel():
     assert "softmax_lastdim" in checks.kernels_used(case)
 
 
+# ---- non-contiguous inputs for every case (fixed shapes) ----------------------------------------
+STRIDED = [c for c in ALL if any(s.is_float for s in c.inputs)]
+
+
+@pytest.mark.parametrize("layout", ["transposed", "sliced"])
+@pytest.mark.parametrize("case", STRIDED, ids=_ids(STRIDED))
+def test_non_contiguous_inputs(case, layout):
+    _assert(checks.check_layouts(case, layouts=[layout] * len(case.inputs)))
+
+
 # ---- Hypothesis: shapes, broadcasting, non-contiguous layouts ----------------------------------
 ELEMENTWISE = [c for c in ALL if c.family == "elementwise"]
 REDUCING = [c for c in ALL if c.family in ("reduce", "reduce1", "dimwise")]
