@@ -23,16 +23,20 @@ from .registry import InputSpec, OpCase, register
 
 S = InputSpec
 INF = float("inf")
+CASES: list = []
+"""The cases registered here (the registry may also hold cases of ``nn``, ``optim`` and users)."""
 
 
 def same(name: str, g, inputs, **kw) -> OpCase:
     """Register a case whose autograd and PyTorch calls are the same function ``g(lib, *inputs)``."""
-    return register(OpCase(name, functools.partial(g, ag), inputs, torch_fn=g, **kw))
+    return case(name, functools.partial(g, ag), inputs, torch_fn=g, **kw)
 
 
 def case(name: str, fn, inputs, torch_fn=None, **kw) -> OpCase:
     """Register a case with separate autograd and PyTorch calls."""
-    return register(OpCase(name, fn, inputs, torch_fn=torch_fn, **kw))
+    c = register(OpCase(name, fn, inputs, torch_fn=torch_fn, **kw))
+    CASES.append(c)
+    return c
 
 
 def _F(torch):
