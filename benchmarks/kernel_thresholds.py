@@ -2,6 +2,7 @@
 
     python -m benchmarks.kernel_thresholds            # twin / Numba per kernel and size; prints THRESHOLDS
     python -m benchmarks.kernel_thresholds --torch    # fwd+bwd through autograd: Numba, twins, PyTorch
+    python -m benchmarks.kernel_thresholds --torch --ops relu --torch-threads 1
 
 The first part times each kernel alone (best of several repeats, warm cache, compiled) at
 sizes 1 .. 1e6 in float32 and float64, prints twin time / Numba time, and derives for each
@@ -142,7 +143,7 @@ def twins_only():
             setattr(K, n, f)
 
 
-def end_to_end(sizes, budget: float) -> None:
+def end_to_end(sizes, budget: float, ops=None, torch_threads: int = 0) -> None:
     import autograd as ag
 
     try:
@@ -150,6 +151,8 @@ def end_to_end(sizes, budget: float) -> None:
     except ImportError:
         torch = None
         print("PyTorch not installed: its column is left out")
+    if torch is not None and torch_threads:
+        torch.set_num_threads(torch_threads)
     cases = {
         "relu": (lambda m: m.relu, lambda t: t.relu),
         "sigmoid": (lambda m: m.sigmoid, lambda t: t.sigmoid),
@@ -162,6 +165,8 @@ def end_to_end(sizes, budget: float) -> None:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(header)
     for op, (get, _) in cases.items():
+        if ops and op not in ops:
+            continue
         for n in sizes:
             shape = (n,) if op != "softmax" else (max(1, n // ROW), min(n, ROW))
             xn = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
@@ -196,9 +201,11 @@ def main(argv=None) -> None:
     ap.add_argument("--names", nargs="*", default=list(NK.SPECS), help="kernels to measure")
     ap.add_argument("--margin", type=float, default=1.1, help="Numba must be this many times faster")
     ap.add_argument("--budget", type=float, default=0.05, help="seconds per timing loop")
+    ap.add_argument("--ops", nargs="*", default=None, help="with --torch: relu sigmoid gelu softmax (default all)")
+    ap.add_argument("--torch-threads", type=int, default=0, help="with --torch: torch.set_num_threads (0: its default)")
     args = ap.parse_args(argv)
     if args.torch:
-        end_to_end([1000, 100_000, 1_000_000], args.budget)
+        end_to_end([1000, 100_000, 1_000_000], args.budget, args.ops, args.torch_threads)
         return
     ratios = measure(args.names, SIZES, args.budget)
     print_thresholds(thresholds(ratios, SIZES, args.margin), ratios, SIZES)
