@@ -101,6 +101,8 @@ class Linear(Function):
             raise RuntimeError(f"linear: bias {tuple(bias.data.shape)} does not match weight {tuple(wd.shape)}")
         if xd.dtype != wd.dtype:
             raise RuntimeError(f"linear: input dtype {xd.dtype} and weight dtype {wd.dtype} differ")
+        if xd.dtype.kind != "f":
+            raise RuntimeError(f"linear: expected floating point input and weight, got {xd.dtype}")
         out = xd @ wd.T
         out = K.bias_act(out, None if bias is None else bias.data, activation)
         ctx.activation = activation

@@ -18,6 +18,7 @@ from .checks import (
     check_layouts,
     check_torch,
     input_grads,
+    numba_kernels,
     numpy_kernels,
 )
 from .registry import (
@@ -36,6 +37,6 @@ from .registry import (
 
 __all__ = [
     "DOMAINS", "FAMILIES", "CheckResult", "InputSpec", "OpCase", "cases", "check_gradcheck", "check_gradgradcheck",
-    "check_kernels", "check_layouts", "check_torch", "covered_names", "input_grads", "numpy_kernels", "register",
+    "check_kernels", "check_layouts", "check_torch", "covered_names", "input_grads", "numba_kernels", "numpy_kernels", "register",
     "register_all", "strided", "to_torch", "unregister",
 ]

@@ -4,7 +4,7 @@
   array-level backward against the graph-building one (``create_graph=True``);
 - ``check_gradgradcheck``: second order, the same way;
 - ``check_torch``: values, dtypes and input gradients against PyTorch;
-- ``check_kernels``: the active (Numba) kernels against their NumPy twins;
+- ``check_kernels``: the Numba kernels (at every size) against their NumPy twins;
 - ``check_layouts``: non-contiguous (transposed, sliced) inputs against contiguous copies.
 
 The tests in ``tests/autograd/test_registry.py`` and the gradient report in ``benchmarks/``
@@ -242,23 +242,48 @@ def active_differs_from_twins() -> list:
     return [n for n in K._NAMES if getattr(K, n) is not getattr(K.numpy_twins, n)]
 
 
+def _numba_module():
+    try:
+        from ..kernels import numba_kernels
+    except ImportError:  # Numba missing: there is only the NumPy path
+        return None
+    return numba_kernels
+
+
+def compiled_kernel_names() -> list:
+    """Kernel names with a Numba implementation (whatever backend is active)."""
+    nk = _numba_module()
+    if nk is None:
+        return []
+    return [n for n in K._NAMES if getattr(nk, n, None) is not None and getattr(nk, n) is not getattr(K.numpy_twins, n)]
+
+
 @contextlib.contextmanager
-def numpy_kernels():
-    """Run the block on the NumPy twins (ops look kernels up in ``autograd.kernels`` at call time)."""
+def _kernels_from(source, names):
     saved = {n: getattr(K, n) for n in K._NAMES}
     try:
-        for n in K._NAMES:
-            setattr(K, n, getattr(K.numpy_twins, n))
+        for n in names:
+            setattr(K, n, getattr(source, n))
         yield
     finally:
         for n, f in saved.items():
             setattr(K, n, f)
 
 
+def numpy_kernels():
+    """Run the block on the NumPy twins (ops look kernels up in ``autograd.kernels`` at call time)."""
+    return _kernels_from(K.numpy_twins, K._NAMES)
+
+
+def numba_kernels():
+    """Run the block on the Numba kernels at every size (the active dispatch may pick the twin for
+    small arrays, where it is faster); kernels without a Numba version stay as they are."""
+    return _kernels_from(_numba_module(), compiled_kernel_names())
+
+
 def kernels_used(case: OpCase, inputs: list | None = None) -> set:
     """The kernel names one forward and backward of ``case`` calls."""
     used: set = set()
-    saved = {n: getattr(K, n) for n in K._NAMES}
 
     def spy(name, f):
         def wrapper(*a, **k):
@@ -266,31 +291,33 @@ def kernels_used(case: OpCase, inputs: list | None = None) -> set:
             return f(*a, **k)
         return wrapper
 
-    try:
-        for n, f in saved.items():
-            setattr(K, n, spy(n, f))
+    class _Spies:
+        pass
+
+    spies = _Spies()
+    for n in K._NAMES:
+        setattr(spies, n, spy(n, getattr(K, n)))
+    with _kernels_from(spies, K._NAMES):
         if inputs is None:
             inputs = case.make_inputs()
         with np.errstate(all="ignore"):
             input_grads(case, inputs) if case.differentiable else case.run(inputs)
-    finally:
-        for n, f in saved.items():
-            setattr(K, n, f)
     return used
 
 
 def check_kernels(case: OpCase, dtype=np.float32) -> CheckResult:
-    """Values and gradients with the active kernels against the same with the NumPy twins."""
-    differs = set(active_differs_from_twins())
-    if not differs:
-        return _skip(case, "kernels", f"the active kernels are the NumPy twins (backend {K.BACKEND!r})")
+    """Values and gradients with the Numba kernels (forced at every size) against the NumPy twins."""
+    compiled = set(compiled_kernel_names())
+    if not compiled:
+        return _skip(case, "kernels", "Numba kernels are not available: nothing to compare")
     try:
-        used = kernels_used(case) & differs
+        used = kernels_used(case) & compiled
         if not used:
             return _skip(case, "kernels", "uses no compiled kernel")
         inputs = case.make_inputs(dtype=dtype)
-        outs = [o.data for o in case.run(inputs) if isinstance(o, Tensor)]
-        grads = input_grads(case, inputs) if case.differentiable else []
+        with numba_kernels():
+            outs = [o.data for o in case.run(inputs) if isinstance(o, Tensor)]
+            grads = input_grads(case, inputs) if case.differentiable else []
         twin_inputs = case.make_inputs(dtype=dtype)
         with numpy_kernels():
             t_outs = [o.data for o in case.run(twin_inputs) if isinstance(o, Tensor)]
@@ -298,7 +325,8 @@ def check_kernels(case: OpCase, dtype=np.float32) -> CheckResult:
         low = np.dtype(dtype) != np.float64
         atol, rtol = (1e-6, 1e-5) if low else (1e-12, 1e-10)
         worst_abs = worst_rel = 0.0
-        for what, a, b in [("output", x, y) for x, y in zip(outs, t_outs)] + [("gradient", x, y) for x, y in zip(grads, t_grads)]:
+        pairs = [("output", x, y) for x, y in zip(outs, t_outs)] + [("gradient", x, y) for x, y in zip(grads, t_grads)]
+        for what, a, b in pairs:
             if a.dtype != b.dtype:
                 return CheckResult(case.id, "kernels", False, float("inf"), float("inf"),
                                    f"{what} dtype {a.dtype} with kernels {sorted(used)}, {b.dtype} with the twins")

@@ -128,6 +128,10 @@ def test_dtype_errors_name_op_and_dtype():
             lambda: ag.ones(2, 2).gather(1, ag.ones(2, 1)))
     _raises(RuntimeError, r"masked_fill only supports boolean masks.*int64", lambda: ag.ones(2).masked_fill(i, 0.0))
     _raises(TypeError, r"neg.*bool", lambda: -ag.tensor([True]))
+    _raises(RuntimeError, r"linear: expected floating point input and weight, got int64",
+            lambda: ag.linear(ag.ones(2, 3, dtype=ag.int64), ag.ones(4, 3, dtype=ag.int64)))
+    _raises(RuntimeError, r"linear: input dtype float32 and weight dtype float64 differ",
+            lambda: ag.linear(ag.ones(2, 3), ag.ones(4, 3, dtype=ag.float64)))
     _raises(TypeError, "cannot build a tensor from data of type", lambda: ag.tensor(["a", "b"]))
     _raises(IndexError, "tensors used as indices must be long, int, byte or bool tensors", lambda: ag.ones(3)[ag.tensor([0.0])])
 
