@@ -56,55 +56,60 @@ class Geom(NamedTuple):
 
 
 # ---- array level ---------------------------------------------------------------------------------
+# cols is (C*kh*kw, N*Ho*Wo): one product per group covers the whole batch.
 def conv_arrays(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, geo: Geom) -> tuple[np.ndarray, np.ndarray]:
     """The convolution's output ``(N, O, Ho, Wo)`` and the im2col columns it used."""
-    N = x.shape[0]
-    O = w.shape[0]
+    N, O, L = x.shape[0], w.shape[0], geo.Ho * geo.Wo
     cols = K.im2col(x, *geo.k, geo.Ho, geo.Wo)
     G = geo.groups
     if G == 1:
-        out = np.matmul(w.reshape(O, -1), cols)
+        out2 = w.reshape(O, -1) @ cols
     else:
-        og, ck = O // G, cols.shape[1] // G
-        out = np.empty((N, O, geo.Ho * geo.Wo), dtype=x.dtype)
+        og, ck = O // G, cols.shape[0] // G
+        out2 = np.empty((O, N * L), dtype=x.dtype)
         for g in range(G):
-            np.matmul(w[g * og : (g + 1) * og].reshape(og, -1), cols[:, g * ck : (g + 1) * ck], out=out[:, g * og : (g + 1) * og])
-    if b is not None:
-        out += b.reshape(1, O, 1)
+            np.matmul(w[g * og : (g + 1) * og].reshape(og, -1), cols[g * ck : (g + 1) * ck], out=out2[g * og : (g + 1) * og])
+    out = np.empty((N, O, L), dtype=out2.dtype)
+    src = out2.reshape(O, N, L).transpose(1, 0, 2)
+    if b is None:
+        out[...] = src
+    else:
+        np.add(src, b.reshape(1, O, 1), out=out)
     return out.reshape(N, O, geo.Ho, geo.Wo), cols
+
+
+def _grad_rows(g: np.ndarray) -> np.ndarray:
+    """``g (N, O, Ho, Wo)`` as ``(O, N*Ho*Wo)``, the layout of the products."""
+    N, O = g.shape[:2]
+    return np.ascontiguousarray(g.reshape(N, O, -1).transpose(1, 0, 2)).reshape(O, -1)
 
 
 def grad_input_arrays(g: np.ndarray, w: np.ndarray, geo: Geom) -> np.ndarray:
     """``d<g, conv(x, w)>/dx`` (a transposed convolution of ``g`` by ``w``), shape ``(N, C, H, W)``."""
-    N, O = g.shape[:2]
+    O = g.shape[1]
     G = geo.groups
-    cg = w.shape[1]
-    g2 = g.reshape(N, O, -1)
+    g2 = _grad_rows(g)
     if G == 1:
-        gcols = np.matmul(w.reshape(O, -1).T, g2)
+        gcols = w.reshape(O, -1).T @ g2
     else:
         og, ck = O // G, w[0].size
-        gcols = np.empty((N, G * ck, g2.shape[2]), dtype=g.dtype)
+        gcols = np.empty((G * ck, g2.shape[1]), dtype=g2.dtype)
         for k in range(G):
-            np.matmul(
-                w[k * og : (k + 1) * og].reshape(og, -1).T, g2[:, k * og : (k + 1) * og], out=gcols[:, k * ck : (k + 1) * ck]
-            )
-    return K.col2im(gcols, cg * G, geo.H, geo.W, *geo.k, geo.Ho, geo.Wo)
+            np.matmul(w[k * og : (k + 1) * og].reshape(og, -1).T, g2[k * og : (k + 1) * og], out=gcols[k * ck : (k + 1) * ck])
+    return K.col2im(gcols, w.shape[1] * G, geo.H, geo.W, *geo.k, geo.Ho, geo.Wo)
 
 
 def grad_weight_arrays(cols: np.ndarray, g: np.ndarray, wshape: tuple, geo: Geom) -> np.ndarray:
     """``d<g, conv(x, w)>/dw`` from the input's im2col columns, shape ``wshape``."""
-    N, O = g.shape[:2]
+    O = g.shape[1]
     G = geo.groups
-    g2 = g.reshape(N, O, -1)
+    g2 = _grad_rows(g)
     if G == 1:
-        return np.tensordot(g2, cols, axes=([0, 2], [0, 2])).reshape(wshape)
-    og, ck = O // G, cols.shape[1] // G
-    out = np.empty((O, ck), dtype=g.dtype)
+        return (g2 @ cols.T).reshape(wshape)
+    og, ck = O // G, cols.shape[0] // G
+    out = np.empty((O, ck), dtype=g2.dtype)
     for k in range(G):
-        out[k * og : (k + 1) * og] = np.tensordot(
-            g2[:, k * og : (k + 1) * og], cols[:, k * ck : (k + 1) * ck], axes=([0, 2], [0, 2])
-        )
+        np.matmul(g2[k * og : (k + 1) * og], cols[k * ck : (k + 1) * ck].T, out=out[k * og : (k + 1) * og])
     return out.reshape(wshape)
 
 

@@ -44,7 +44,7 @@ if BACKEND == "numba":
         globals()[_n] = getattr(_nk, _n)
 
     def im2col(x, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo):
-        """``(N, C*kh*kw, Ho*Wo)`` columns of ``x`` (Numba for small outputs, the NumPy twin for large)."""
+        """``(C*kh*kw, N*Ho*Wo)`` columns of ``x`` (Numba for small outputs, the NumPy twin for large)."""
         if x.shape[0] * x.shape[1] * kh * kw * Ho * Wo <= IM2COL_NUMBA_MAX:
             return _nk.im2col(x, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo)
         return numpy_twins.im2col(x, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo)

@@ -7,7 +7,7 @@ Example:
     >>> import numpy as np
     >>> from nn.kernels import numba_kernels as K
     >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> K.im2col(x, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2)[0, :, 0]
+    >>> K.im2col(x, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2)[:, 0]
     array([0., 1., 4., 5.])
 """
 
@@ -21,45 +21,51 @@ from autograd.kernels.jit import njit
 @njit
 def im2col(x, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo):
     N, C, H, W = x.shape
-    cols = np.zeros((N, C * kh * kw, Ho * Wo), dtype=x.dtype)
-    for n in range(N):
-        for c in range(C):
-            plane = x[n, c]
-            for i in range(kh):
-                for j in range(kw):
-                    dst = cols[n, (c * kh + i) * kw + j]
-                    off = j * dw - pw
+    L = Ho * Wo
+    cols = np.empty((C * kh * kw, N * L), dtype=x.dtype)
+    for c in range(C):
+        for i in range(kh):
+            for j in range(kw):
+                dst = cols[(c * kh + i) * kw + j]
+                off = j * dw - pw
+                for n in range(N):
+                    plane = x[n, c]
                     for oh in range(Ho):
                         h = oh * sh - ph + i * dh
+                        base = n * L + oh * Wo
                         if h < 0 or h >= H:
+                            for ow in range(Wo):
+                                dst[base + ow] = 0
                             continue
                         src = plane[h]
-                        base = oh * Wo
                         for ow in range(Wo):
                             w = ow * sw + off
-                            if w >= 0 and w < W:
-                                dst[base + ow] = src[w]
+                            dst[base + ow] = src[w] if w >= 0 and w < W else 0
     return cols
 
 
 @njit
 def col2im(cols, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo):
-    N = cols.shape[0]
+    L = Ho * Wo
+    N = cols.shape[1] // L
     x = np.zeros((N, C, H, W), dtype=cols.dtype)
-    for n in range(N):
-        for c in range(C):
-            for i in range(kh):
-                for j in range(kw):
-                    row = (c * kh + i) * kw + j
+    for c in range(C):
+        for i in range(kh):
+            for j in range(kw):
+                src = cols[(c * kh + i) * kw + j]
+                off = j * dw - pw
+                for n in range(N):
+                    plane = x[n, c]
                     for oh in range(Ho):
                         h = oh * sh - ph + i * dh
                         if h < 0 or h >= H:
                             continue
-                        base = oh * Wo
+                        dst = plane[h]
+                        base = n * L + oh * Wo
                         for ow in range(Wo):
-                            w = ow * sw - pw + j * dw
+                            w = ow * sw + off
                             if w >= 0 and w < W:
-                                x[n, c, h, w] += cols[n, row, base + ow]
+                                dst[w] += src[base + ow]
     return x
 
 

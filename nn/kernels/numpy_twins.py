@@ -1,15 +1,15 @@
 """NumPy twins of the image kernels (the reference, and the path under ``AUTOGRAD_KERNELS=numpy``).
 
 Same names and signatures as ``nn.kernels.numba_kernels``. Arrays are ``(N, C, H, W)``;
-``cols`` is ``(N, C*kh*kw, Ho*Wo)`` with rows ordered ``(c, i, j)`` so that
-``weight.reshape(O, -1) @ cols`` is the convolution. Pooling indices are flat
+``cols`` is ``(C*kh*kw, N*Ho*Wo)``: rows ordered ``(c, i, j)``, columns ``(n, oh, ow)``, so that
+``weight.reshape(O, -1) @ cols`` is the whole batch's convolution in one product. Pooling indices are flat
 positions ``h * W + w`` in each input plane (as PyTorch's ``return_indices``).
 
 Example:
     >>> import numpy as np
     >>> from nn.kernels import numpy_twins as K
     >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> K.im2col(x, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2)[0, :, 0]
+    >>> K.im2col(x, 2, 2, 2, 2, 0, 0, 1, 1, 2, 2)[:, 0]
     array([0., 1., 4., 5.])
 """
 
@@ -32,26 +32,27 @@ def _pad(x: np.ndarray, ph: int, pw: int, Hp: int, Wp: int, value: float) -> np.
 
 def im2col(x, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo):
     N, C, H, W = x.shape
-    xp = _pad(
-        x, ph, pw, max(H + 2 * ph, (Ho - 1) * sh + (kh - 1) * dh + 1), max(W + 2 * pw, (Wo - 1) * sw + (kw - 1) * dw + 1), 0
-    )
-    cols = np.empty((N, C, kh, kw, Ho, Wo), dtype=x.dtype)
+    xp = _pad(x, ph, pw, _span(H, ph, Ho, sh, kh, dh), _span(W, pw, Wo, sw, kw, dw), 0)
+    cols = np.empty((C, kh, kw, N, Ho, Wo), dtype=x.dtype)
     for i in range(kh):
         for j in range(kw):
-            cols[:, :, i, j] = _window(xp, i, j, sh, sw, dh, dw, Ho, Wo)
-    return cols.reshape(N, C * kh * kw, Ho * Wo)
+            cols[:, i, j] = _window(xp, i, j, sh, sw, dh, dw, Ho, Wo).transpose(1, 0, 2, 3)
+    return cols.reshape(C * kh * kw, N * Ho * Wo)
 
 
 def col2im(cols, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo):
-    N = cols.shape[0]
-    Hp = max(H + 2 * ph, (Ho - 1) * sh + (kh - 1) * dh + 1)
-    Wp = max(W + 2 * pw, (Wo - 1) * sw + (kw - 1) * dw + 1)
-    xp = np.zeros((N, C, Hp, Wp), dtype=cols.dtype)
-    c6 = cols.reshape(N, C, kh, kw, Ho, Wo)
+    N = cols.shape[1] // (Ho * Wo)
+    xp = np.zeros((N, C, _span(H, ph, Ho, sh, kh, dh), _span(W, pw, Wo, sw, kw, dw)), dtype=cols.dtype)
+    c6 = cols.reshape(C, kh, kw, N, Ho, Wo)
     for i in range(kh):
         for j in range(kw):
-            _window(xp, i, j, sh, sw, dh, dw, Ho, Wo)[...] += c6[:, :, i, j]
+            _window(xp, i, j, sh, sw, dh, dw, Ho, Wo)[...] += c6[:, i, j].transpose(1, 0, 2, 3)
     return np.ascontiguousarray(xp[:, :, ph : ph + H, pw : pw + W])
+
+
+def _span(n: int, p: int, n_out: int, s: int, k: int, d: int) -> int:
+    """The padded length that every window fits in."""
+    return max(n + 2 * p, (n_out - 1) * s + (k - 1) * d + 1)
 
 
 def max_pool2d(x, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo):
