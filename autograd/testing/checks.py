@@ -1,6 +1,7 @@
 """The checks the op registry drives, each returning a ``CheckResult`` with error figures.
 
-- ``check_gradcheck``: analytical against central finite differences (float64), and the
+- ``check_gradcheck``: analytical against central finite differences (float64, or float32 with
+  ``FLOAT32_TOLERANCES``), and the
   array-level backward against the graph-building one (``create_graph=True``);
 - ``check_gradgradcheck``: second order, the same way;
 - ``check_torch``: values, dtypes and input gradients against PyTorch;
@@ -20,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,23 +100,40 @@ def input_grads(case: OpCase, inputs: list, create_graph: bool = False, seed: in
     return [np.zeros(t.shape) if g is None else np.array(g.data) for g, t in zip(gs, diff)]
 
 
-def check_gradcheck(case: OpCase, inputs: list | None = None, **overrides) -> CheckResult:
-    """First-order gradients against finite differences (float64), and the array-level backward
-    pass against the graph-building one."""
+FLOAT32_TOLERANCES = {"eps": 1e-3, "atol": 1e-2, "rtol": 1e-2}
+"""gradcheck in float32: a larger step (rounding error ~1e-7/eps) and tolerances of 1e-2."""
+
+
+def _tolerances_for(case: OpCase, dtype) -> dict:
+    tol = {"eps": case.eps, "atol": case.atol, "rtol": case.rtol}
+    if np.dtype(dtype) != np.float64:
+        tol = {k: max(v, FLOAT32_TOLERANCES[k]) for k, v in tol.items()}
+    return tol
+
+
+def check_gradcheck(case: OpCase, inputs: list | None = None, dtype=np.float64, **overrides) -> CheckResult:
+    """First-order gradients against finite differences (float64, or float32 with ``FLOAT32_TOLERANCES``),
+    and the array-level backward pass against the graph-building one."""
     if not case.gradcheck or not case.differentiable:
         return _skip(case, "gradcheck", "gradcheck is off for this case" if case.differentiable else "no gradient")
+    if str(np.dtype(dtype)) not in case.dtypes:
+        return _skip(case, "gradcheck", f"the case is not meant for {np.dtype(dtype)}")
     if inputs is None:
-        inputs = case.make_inputs(dtype=np.float64)
-    if any(t.data.dtype != np.float64 for t in inputs if isinstance(t, Tensor) and t.requires_grad):
-        return _skip(case, "gradcheck", "inputs are not float64")
+        inputs = case.make_inputs(dtype=dtype)
+    dtypes = {t.data.dtype for t in inputs if isinstance(t, Tensor) and t.requires_grad}
+    if dtypes != {np.dtype(dtype)}:
+        return _skip(case, "gradcheck", f"inputs are {sorted(map(str, dtypes))}, not {np.dtype(dtype)}")
     try:
-        rep = jacobian_errors(_fn(case, **overrides), inputs, eps=case.eps, atol=case.atol, rtol=case.rtol)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the float32 warning of gradcheck
+            rep = jacobian_errors(_fn(case, **overrides), inputs, **_tolerances_for(case, dtype))
         res = CheckResult(case.id, "gradcheck", rep.passed, rep.max_abs, rep.max_rel, rep.message)
         if res.passed:
             plain = input_grads(case, inputs, False, **overrides)
             graph = input_grads(case, inputs, True, **overrides)
+            close = (1e-12, 1e-9) if np.dtype(dtype) == np.float64 else (1e-6, 1e-5)
             for k, (a, b) in enumerate(zip(graph, plain)):
-                if not _close(a, b, 1e-12, 1e-9):
+                if not _close(a, b, *close):
                     ea, er = errors(a, b)
                     return CheckResult(case.id, "gradcheck", False, ea, er,
                                        f"input {k}: backward with create_graph=True gives {a}, without {b}")
@@ -187,6 +206,8 @@ def check_torch(case: OpCase, torch, inputs: list | None = None, dtype=None, **o
     """Values, dtypes and input gradients against PyTorch (``torch`` is the imported module)."""
     if case.torch_fn is None:
         return _skip(case, "torch", "no PyTorch counterpart")
+    if dtype is not None and str(np.dtype(dtype)) not in case.dtypes:
+        return _skip(case, "torch", f"the case is not meant for {np.dtype(dtype)}")
     if inputs is None:
         inputs = case.make_inputs(dtype=dtype)
     fdt = next((t.dtype for t in inputs if isinstance(t, Tensor) and t.dtype.kind == "f"), np.float64)

@@ -204,7 +204,7 @@ same("prod", lambda t, a: a.prod(), [S(value=[0.0, 2.0, 0.0])], label="two-zeros
 same("prod", lambda t, a: a.prod(dim=0), [S((3, 2), (0, 4), "int64")], label="int")
 same("logsumexp", lambda t, a, **k: t.logsumexp(a, **k), [S((3, 4))], kwargs={"dim": 1}, covers=("Tensor.logsumexp",), **RD)
 same("logsumexp", lambda t, a, **k: a.logsumexp(**k), [S((2, 3, 4))], kwargs={"dim": (0, 2), "keepdim": True}, label="dims", **RD)
-same("logsumexp", lambda t, a: (a + 1000.0).logsumexp(dim=0), [S((3, 2))], label="large")
+same("logsumexp", lambda t, a: (a + 1000.0).logsumexp(dim=0), [S((3, 2))], label="large", dtypes=("float64",))
 same("norm", lambda t, a: t.norm(a), [S((3, 4))], covers=("Tensor.norm",))
 same("norm", lambda t, a, **k: a.norm(1, **k), [S((3, 4), "nonzero")], kwargs={"dim": 1}, label="p1", **RD)
 same("norm", lambda t, a, **k: a.norm(2, **k), [S((3, 4))], kwargs={"dim": (0, 1), "keepdim": True}, label="p2", **RD)
@@ -226,7 +226,7 @@ same("softmax", lambda t, a: a.softmax(0), [S(value=[[1000.0, -1000.0], [0.0, 10
 same("log_softmax", lambda t, a, **k: t.log_softmax(a, **k), [S((3, 4))], kwargs={"dim": -1}, covers=("Tensor.log_softmax",),
      family="dimwise")
 same("log_softmax", lambda t, a, **k: a.log_softmax(**k), [S((2, 3, 4))], kwargs={"dim": 0}, label="dim0", family="dimwise")
-same("log_softmax", lambda t, a: a.log_softmax(1), [S(value=[[1e4, 0.0, -1e4]])], label="large")
+same("log_softmax", lambda t, a: a.log_softmax(1), [S(value=[[1e4, 0.0, -1e4]])], label="large", dtypes=("float64",))
 same("argmax", lambda t, a: t.argmax(a), [S((3, 4), "distinct")], nondiff=True, covers=("Tensor.argmax",))
 same("argmax", lambda t, a: a.argmax(dim=1, keepdim=True), [S(value=[[1.0, 3.0, 3.0], [2.0, 2.0, 1.0]])], label="dim-ties",
      nondiff=True)

@@ -130,6 +130,8 @@ class OpCase:
       (off for inputs at kinks or ties, where only PyTorch's choice of subgradient is checked).
     - ``atol``, ``rtol``, ``eps``: gradcheck tolerances; ``torch_atol``, ``torch_rtol``: PyTorch agreement.
     - ``family``: how Hypothesis may vary shapes and dims (see ``FAMILIES``).
+    - ``dtypes``: the float dtypes the checks may run the case in (float64-only where float32 cannot
+      resolve a finite difference, e.g. logits of 1e4).
 
     Example:
         >>> import autograd as ag
@@ -156,6 +158,7 @@ class OpCase:
     torch_rtol: float | None = None
     family: str | None = None
     seed: int | None = None
+    dtypes: tuple = ("float64", "float32")
 
     def __post_init__(self) -> None:
         self.inputs = tuple(self.inputs)

@@ -51,6 +51,14 @@ def test_gradcheck(case):
     _assert(checks.check_gradcheck(case))
 
 
+GRAD32 = [c for c in GRAD if "float32" in c.dtypes]
+
+
+@pytest.mark.parametrize("case", GRAD32, ids=_ids(GRAD32))
+def test_gradcheck_float32(case):
+    _assert(checks.check_gradcheck(case, dtype=np.float32))
+
+
 @pytest.mark.parametrize("case", GRADGRAD, ids=_ids(GRADGRAD))
 def test_gradgradcheck(case):
     _assert(checks.check_gradgradcheck(case))
