@@ -1,8 +1,7 @@
 """The checks the op registry drives, each returning a ``CheckResult`` with error figures.
 
 - ``check_gradcheck``: analytical against central finite differences (float64, or float32 with
-  ``FLOAT32_TOLERANCES``), and the
-  array-level backward against the graph-building one (``create_graph=True``);
+  ``FLOAT32_TOLERANCES``), and the array-level backward against the graph-building one;
 - ``check_gradgradcheck``: second order, the same way;
 - ``check_torch``: values, dtypes and input gradients against PyTorch;
 - ``check_kernels``: the Numba kernels (at every size) against their NumPy twins;
