@@ -119,8 +119,6 @@ def _seed_grads(tensors: list, grad_tensors) -> list:
                 )
             if g.data.dtype != t.data.dtype:
                 g = _wrap(g.data.astype(t.data.dtype), g.grad_fn, g.requires_grad)
-            if not g.requires_grad:  # the engine may take ownership of seeds; never of a user's array
-                g = _wrap(g.data.copy(), None, False)
         seeds.append(g)
     return seeds
 
@@ -191,7 +189,7 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
     deps = _collect(roots)
     raw = not create_graph
     buffers: dict = {}
-    owned: set = set()
+    owned = {id(g.data) for g in seeds}  # the caller's gradient arrays: a leaf gets a copy, never the array
     leaves: list = []  # (leaf, grad), delivered once the whole pass succeeded: an error leaves every .grad as it was
     prev_mode = _grad.enabled
     _grad.enabled = create_graph  # backward formulas, hooks and accumulation record only with create_graph

@@ -264,6 +264,13 @@ class StdSqrt(Function):
         return (g / (out * 2).masked_fill(zero, 1.0)).masked_fill(zero, 0.0)
 
 
+def _rowwise(kernel, g: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
+    """Apply a last-dim row kernel along ``dim``."""
+    gm = np.ascontiguousarray(np.moveaxis(g, dim, -1))
+    ym = np.ascontiguousarray(np.moveaxis(y, dim, -1))
+    return np.moveaxis(kernel(gm, ym), -1, dim)
+
+
 class Softmax(Function):
     save_output = True
 
@@ -280,8 +287,7 @@ class Softmax(Function):
 
     @staticmethod
     def backward_arrays(ctx, g):
-        y = ctx.output.data
-        return y * (g - (g * y).sum(ctx.dim, keepdims=True)), None
+        return _rowwise(K.softmax_backward_lastdim, g, ctx.output.data, ctx.dim), None
 
 
 class LogSoftmax(Function):
@@ -300,8 +306,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward_arrays(ctx, g):
-        y = ctx.output.data
-        return g - np.exp(y) * g.sum(ctx.dim, keepdims=True), None
+        return _rowwise(K.log_softmax_backward_lastdim, g, ctx.output.data, ctx.dim), None
 
 
 # ---- public functions ------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import erf as _erf
 
 from .. import dtypes as _dt
 from ..function import Function
@@ -148,7 +147,9 @@ class Erf(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         d = default_float(x.data)
-        return _erf(d).astype(d.dtype, copy=False)
+        from scipy.special import erf  # imported on first use: keeps `import autograd` fast
+
+        return erf(d).astype(d.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
