@@ -27,6 +27,7 @@ S = InputSpec
 PREFIX = "nn.functional."
 CASES: list = []  # every case this module registers
 _MASK = (np.random.default_rng(7).random((4, 5)) >= 0.3) / 0.7
+_CHANNEL_MASK = (np.random.default_rng(8).random((3, 4, 1, 1)) >= 0.5) / 0.5
 
 
 def _ints(values) -> InputSpec:
@@ -180,6 +181,18 @@ CASES.append(
         )
     )
 )
+CASES.append(
+    register(
+        OpCase(
+            PREFIX + "dropout2d",
+            lambda x: _DropoutFn.apply(x, _CHANNEL_MASK.astype(x.dtype)),
+            [S((3, 4, 2, 3))],
+            torch_fn=lambda torch, x: x * torch.from_numpy(_CHANNEL_MASK).to(x.dtype),
+            label="fixed_channel_mask",
+        )
+    )
+)
+fcase("one_hot", lambda F, i: F.one_hot(i, 6), [_ints([[0, 5], [2, 2]])], nondiff=True)
 
 # ---- modules ------------------------------------------------------------------------------------
 mcase("Linear", lambda nn, x: nn.Linear(4, 3, dtype=_dt(x)), [S((5, 4)), S((3, 4)), S((3,))])

@@ -43,8 +43,22 @@ def test_kernels_and_layouts(case):
 
 
 def test_every_layer_has_a_case():
+    import nn.functional as F
+
     names = {c.name for c in CASES}
-    for fn in ("linear", "conv2d", "max_pool2d", "avg_pool2d", "pad", "batch_norm", "layer_norm", "embedding", "dropout"):
-        assert "nn.functional." + fn in names
+    for fn in (
+        "linear",
+        "conv2d",
+        "max_pool2d",
+        "avg_pool2d",
+        "pad",
+        "batch_norm",
+        "layer_norm",
+        "embedding",
+        "dropout",
+        "dropout2d",
+        "one_hot",
+    ):
+        assert hasattr(F, fn) and "nn.functional." + fn in names
     for mod in ("Linear", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding"):
         assert "nn." + mod in names
