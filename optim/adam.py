@@ -85,7 +85,7 @@ class Adam(Optimizer):
         step_size = lr / (1 - beta1**step)
         bc2_sqrt = (1 - beta2**step) ** 0.5
         m, v = self._flat(state["exp_avg"]), self._flat(state["exp_avg_sq"])
-        vmax = self._flat(state["max_exp_avg_sq"]) if amsgrad else v
+        vmax = self._flat(state["max_exp_avg_sq"]) if amsgrad else self._unused(p)
         self._kernel("adam", p)(
             p, g, m, v, vmax, t(-step_size), t(1 / bc2_sqrt), t(eps), t(1 - beta1), t(beta2), t(1 - beta2),
             t(wd), t(1 - lr * wd), wd != 0, bool(group["decoupled_weight_decay"]), amsgrad, bool(group["maximize"]),

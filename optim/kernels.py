@@ -41,7 +41,9 @@ except ImportError:  # pragma: no cover - numba is a dependency; the twins still
 
 # ---- the loops (compiled by Numba) ---------------------------------------------------------------
 # Flags like ``maximize`` are loop invariants; LLVM unswitches them, so every
-# combination runs as its own vectorised loop.
+# combination runs as its own vectorised loop. A state array that a flag switches off
+# comes as an empty array, never as an alias of another argument: aliased arguments
+# make LLVM fall back to the scalar loop (6x slower for Adam).
 
 
 def _sgd(p, g, buf, neg_lr, wd, momentum, damp, use_wd, use_buf, init_buf, nesterov, maximize):
@@ -245,9 +247,13 @@ _LOOPS = {
 twins = {name: globals()[name + "_twin"] for name in _LOOPS}
 NAMES = tuple(_LOOPS)
 
-# Kernels whose 2-thread version beat the serial one on 1e6 float32 elements in
-# benchmarks/optim_step.py (idle 2-core machine); the others are memory-bound.
-PARALLEL = frozenset({"adam"})
+# Kernels whose 2-thread version (prange, parallel=True) beat the serial loop in
+# benchmarks/optim_step.py: on 1e6 float32 elements every one takes 0.4-0.6x the
+# serial time on an idle 2-core machine (from 2**17 elements on), so all of them run on
+# Numba's threads above PARALLEL_MIN elements. ``NUMBA_NUM_THREADS=1`` (or emptying
+# this set) keeps every update serial, e.g. on a machine shared with busy processes,
+# where a thread that the OS deschedules stalls a parallel step (as it does PyTorch's).
+PARALLEL = frozenset(_LOOPS)
 
 _compiled: dict[tuple[str, bool], object] = {}
 

@@ -39,6 +39,7 @@ from autograd.tensor import Tensor, _wrap
 from . import kernels as K
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_EMPTY = {dt: np.empty(0, dtype=dt) for dt in _FLOATS}
 _SET_MESSAGE = (
     "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will "
     "change between runs. Please use a list instead."
@@ -250,6 +251,11 @@ class Optimizer:
     @staticmethod
     def _flat(t: Tensor) -> np.ndarray:
         return t.data.reshape(-1)
+
+    @staticmethod
+    def _unused(p: np.ndarray) -> np.ndarray:
+        """An empty array for a state array a kernel will not touch (never an alias: aliasing stops vectorisation)."""
+        return _EMPTY[p.dtype]
 
     @staticmethod
     def _zeros(p: Tensor, fill: float = 0.0) -> Tensor:

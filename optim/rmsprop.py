@@ -76,8 +76,8 @@ class RMSprop(Optimizer):
             if wanted and key not in state:
                 state[key] = self._zeros(param)
         sq = self._flat(state["square_avg"])
-        gavg = self._flat(state["grad_avg"]) if centered else sq
-        buf = self._flat(state["momentum_buffer"]) if use_momentum else sq
+        gavg = self._flat(state["grad_avg"]) if centered else self._unused(p)
+        buf = self._flat(state["momentum_buffer"]) if use_momentum else self._unused(p)
         self._kernel("rmsprop", p)(
             p, g, sq, gavg, buf, t(-group["lr"]), t(alpha), t(1 - alpha), t(group["eps"]), t(wd), t(momentum),
             wd != 0, centered, use_momentum, bool(group["maximize"]),

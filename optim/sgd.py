@@ -70,7 +70,7 @@ class SGD(Optimizer):
         init = buf is None
         if momentum != 0 and init:
             buf = state["momentum_buffer"] = self._zeros(param)
-        flat_buf = self._flat(buf) if momentum != 0 else p
+        flat_buf = self._flat(buf) if momentum != 0 else self._unused(p)
         self._kernel("sgd", p)(
             p, g, flat_buf, t(-group["lr"]), t(wd), t(momentum), t(1 - group["dampening"]),
             wd != 0, momentum != 0, init, bool(group["nesterov"]), bool(group["maximize"]),

@@ -68,28 +68,48 @@ def test_sgd_first_step_copies_the_gradient_into_the_buffer():
         np.testing.assert_allclose(p, [0.9, 0.8, 0.7])
 
 
-def test_parallel_adam_matches_serial():
+@pytest.mark.parametrize("name", list(SPECS))
+def test_parallel_kernel_matches_serial(name):
     rng = np.random.default_rng(3)
-    _, scalars, _ = SPECS["adam"]
-    for dtype in (np.float32, np.float64):
-        t = np.dtype(dtype).type
-        base = _arrays("adam", dtype, rng)
-        a = [x.copy() for x in base]
-        b = [x.copy() for x in base]
-        flags = (True, False, True, False)
-        K.compiled("adam", parallel=True)(*a, *map(t, scalars), *flags)
-        K.compiled("adam")(*b, *map(t, scalars), *flags)
-        for x, y in zip(a, b):
-            np.testing.assert_array_equal(x, y)
+    _, scalars, n_flags = SPECS[name]
+    t = np.float32
+    base = _arrays(name, np.float32, rng)
+    a = [x.copy() for x in base]
+    b = [x.copy() for x in base]
+    flags = tuple(i % 2 == 0 for i in range(n_flags))
+    K.compiled(name, parallel=True)(*a, *map(t, scalars), *flags)
+    K.compiled(name)(*b, *map(t, scalars), *flags)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_state_arrays_switched_off_may_be_empty():
+    """The optimizers pass empty arrays (never aliases) for state a flag switches off."""
+    empty = np.empty(0)
+    for impl in (K.compiled, lambda n: K.twins[n]):
+        p, g = np.ones(4), np.full(4, 0.5)
+        impl("sgd")(p, g, empty, -0.1, 0.0, 0.0, 1.0, False, False, False, False, False)
+        np.testing.assert_allclose(p, 0.95)
+        m, v = np.zeros(4), np.zeros(4)
+        impl("adam")(p, g, m, v, empty, -1.0, 1 / 0.001**0.5, 1e-8, 0.1, 0.999, 0.001, 0.0, 1.0, False, False, False, False)
+        np.testing.assert_allclose(p, 0.85, rtol=1e-6)
+        sq = np.zeros(4)
+        impl("rmsprop")(p, g, sq, empty, empty, -0.01, 0.99, 0.01, 1e-8, 0.0, 0.0, False, False, False, False)
+        np.testing.assert_allclose(p, 0.75, rtol=1e-6)
 
 
 def test_select_uses_twins_for_other_dtypes_and_parallel_only_when_large():
     assert K.select("adam", np.dtype(np.float16), 10) is K.twins["adam"]
     if K.BACKEND == "numba":
         assert K.select("adam", np.dtype(np.float32), 10) is K.compiled("adam")
-        assert K.select("lion", np.dtype(np.float32), 10**7) is K.compiled("lion")
         big = K.select("adam", np.dtype(np.float32), K.PARALLEL_MIN)
         assert big in (K.compiled("adam"), K.compiled("adam", parallel=True))
+        saved = K.PARALLEL
+        try:
+            K.PARALLEL = frozenset()
+            assert K.select("lion", np.dtype(np.float32), 10**7) is K.compiled("lion")
+        finally:
+            K.PARALLEL = saved
 
 
 def test_numpy_backend_env_var_selects_twins_and_gives_the_same_result():
