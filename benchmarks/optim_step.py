@@ -7,10 +7,11 @@ of one ``optimizer.step()``. Every contender runs in blocks of ``--block`` steps
 blocks of all contenders alternate for ``--rounds`` rounds (so a burst of load on the
 machine hits all alike), and the figure is the median over all steps. Rows:
 
-* Adam, SGD with momentum and Lion: numbagrad (the kernel ``optim`` picks: the 2-thread
-  version for large arrays where it wins, see ``optim.kernels.PARALLEL``), numbagrad
-  serial, numbagrad NumPy twin, PyTorch default (single-tensor on CPU), ``foreach=True``
-  and ``fused=True``. PyTorch has no Lion: its rows are the paper's update written with
+* Adam, SGD with momentum and Lion: numbagrad ``auto`` (what ``optim`` runs: above
+  ``optim.kernels.PARALLEL_MIN`` elements, whichever of the serial and the 2-thread
+  kernel has been faster lately, see ``optim.kernels._Adaptive``), numbagrad serial,
+  numbagrad NumPy twin, PyTorch default (single-tensor on CPU), ``foreach=True`` and
+  ``fused=True``. PyTorch has no Lion: its rows are the paper's update written with
   torch ops (single-tensor) and with ``torch._foreach_*`` ops.
 * ``kernels``: each fused kernel alone, serial against ``parallel=True``, which is how
   ``optim.kernels.PARALLEL`` was chosen.

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import types
+from time import perf_counter as _clock
 
 import numpy as np
 
@@ -248,11 +249,12 @@ twins = {name: globals()[name + "_twin"] for name in _LOOPS}
 NAMES = tuple(_LOOPS)
 
 # Kernels whose 2-thread version (prange, parallel=True) beat the serial loop in
-# benchmarks/optim_step.py: on 1e6 float32 elements every one takes 0.4-0.6x the
-# serial time on an idle 2-core machine (from 2**17 elements on), so all of them run on
-# Numba's threads above PARALLEL_MIN elements. ``NUMBA_NUM_THREADS=1`` (or emptying
-# this set) keeps every update serial, e.g. on a machine shared with busy processes,
-# where a thread that the OS deschedules stalls a parallel step (as it does PyTorch's).
+# benchmarks/optim_step.py: on 1e6 float32 elements every one takes 0.4-0.6x the serial
+# time on an idle 2-core machine. But when another process keeps a core busy, each
+# parallel call waits for the descheduled thread (~8 ms instead of 0.15 ms; PyTorch's
+# fused step stalls alike), so above PARALLEL_MIN elements ``_Adaptive`` times both
+# versions as they run and keeps the faster. ``NUMBA_NUM_THREADS=1`` (or emptying this
+# set) keeps every update serial.
 PARALLEL = frozenset(_LOOPS)
 
 _compiled: dict[tuple[str, bool], object] = {}
@@ -289,6 +291,71 @@ def _threads() -> int:
     return numba.get_num_threads()
 
 
+class _Adaptive:
+    """Runs kernel ``name`` serial or parallel, whichever took less time per element lately.
+
+    Each version keeps its last ``WINDOW`` timings (the first call, which may compile, is
+    not counted) and the faster median wins. Now and then the other version runs once,
+    so that its timing follows the machine's load: after ``PROBE`` calls, then after
+    twice as many each time it is still the slower (up to ``MAX_PROBE``), so a version
+    that stalls on a busy machine costs little while it keeps losing.
+
+    Example:
+        >>> import numpy as np
+        >>> from optim import kernels as K
+        >>> run = K._Adaptive("lion")
+        >>> p = np.ones(4); run(p, np.ones(4), np.zeros(4), -0.5, 0.9, 0.1, 0.99, 0.01, 1.0, False, False); p
+        array([0.5, 0.5, 0.5, 0.5])
+    """
+
+    WINDOW = 5
+    PROBE = 16
+    MAX_PROBE = 1024
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.times: dict[bool, list[float]] = {False: [], True: []}
+        self.warm = {False: False, True: False}
+        self.calls = 0
+        self.best: bool | None = None
+        self.interval = self.PROBE
+        self.next_probe = 0
+
+    def choose(self) -> bool:
+        """True to run the parallel version next."""
+        self.calls += 1
+        ts, tp = self.times[False], self.times[True]
+        if len(tp) < 3:  # explore: parallel first (it usually wins), then serial
+            return True
+        if len(ts) < 3:
+            return False
+        best = sorted(tp)[len(tp) // 2] <= sorted(ts)[len(ts) // 2]
+        if best != self.best:  # a new winner: watch the loser closely again
+            self.best, self.interval = best, self.PROBE
+            self.next_probe = self.calls + self.interval
+        elif self.calls >= self.next_probe:
+            self.interval = min(2 * self.interval, self.MAX_PROBE)
+            self.next_probe = self.calls + self.interval
+            return not best
+        return best
+
+    def __call__(self, *args) -> None:
+        parallel = self.choose()
+        fn = compiled(self.name, parallel)
+        start = _clock()
+        fn(*args)
+        elapsed = (_clock() - start) / max(args[0].shape[0], 1)
+        if not self.warm[parallel]:
+            self.warm[parallel] = True
+            return
+        times = self.times[parallel]
+        times.append(elapsed)
+        del times[: -self.WINDOW]
+
+
+_adaptive: dict[tuple[str, np.dtype], _Adaptive] = {}
+
+
 def select(name: str, dtype: np.dtype, n: int):
     """The implementation of kernel ``name`` for ``n`` elements of ``dtype`` under the current backend.
 
@@ -300,5 +367,10 @@ def select(name: str, dtype: np.dtype, n: int):
     """
     if BACKEND == "numpy" or dtype not in _NUMBA_DTYPES:
         return twins[name]
-    parallel = n >= PARALLEL_MIN and name in PARALLEL and _threads() > 1
-    return compiled(name, parallel)
+    if n < PARALLEL_MIN or name not in PARALLEL or _threads() < 2:
+        return compiled(name)
+    key = (name, dtype)
+    run = _adaptive.get(key)
+    if run is None:
+        run = _adaptive[key] = _Adaptive(name)
+    return run
