@@ -1,6 +1,6 @@
 """Speed sections on kernels: the per-op overhead chain, elementwise forward+backward, matmul against BLAS.
 
-Every figure is a median of alternated runs (``benchmarks.core.alternate``) and is reported as
+Every figure is a median of alternated runs (``benchmarks.timing.alternate``, rotating order) and is reported as
 a ratio to a reference measured in the same process. Each section returns
 ``{"table": {"headers", "rows"}, "figures": {...}, "ratios": [{"label", "value", "vs", "target"}]}``.
 
@@ -21,6 +21,7 @@ import nn.functional as F
 from . import core
 from .kernel_sets import numba_active, use
 from .tables import num
+from .timing import alternate
 
 ELEMENTWISE_OPS = ("relu", "gelu", "sigmoid", "softmax", "cross_entropy")
 ELEMENTWISE_SIZES = (1_000, 100_000, 10_000_000)
@@ -111,7 +112,7 @@ def elementwise(torch, quick: bool = False, sizes=None, ops=ELEMENTWISE_OPS) -> 
             if torch is not None:
                 fns["torch"] = _blocked(_problem(torch, op, n, xs, ts), None, calls)
             repeats = 3 if quick else (9 if n < 10**6 else 5)
-            t = {k: v / calls for k, v in core.alternate(fns, repeats=repeats).items()}
+            t = {k: v / calls for k, v in alternate(fns, repeats=repeats).items()}
             figs[f"{op}/{n}"] = {k: v * 1e6 for k, v in t.items()}
             r_t = t["ours"] / t["torch"] if "torch" in t else None
             r_nt = t["numba"] / t["twins"] if compiled else None
@@ -156,7 +157,7 @@ def matmul(torch, quick: bool = False) -> dict:
             at, bt = torch.from_numpy(an), torch.from_numpy(bn)
             fns["torch"] = lambda at=at, bt=bt: at @ bt
         inner = max(1, int(2e8 // n**3))
-        t = core.alternate(fns, repeats=5 if quick else 15, inner=inner)
+        t = alternate(fns, repeats=5 if quick else 15, inner=inner)
         gf = {k: 2 * n**3 / v / 1e9 for k, v in t.items()}
         figs[str(n)] = gf
         r = t["ours"] / t["numpy"]
@@ -173,7 +174,7 @@ def matmul(torch, quick: bool = False) -> dict:
         a.grad = b.grad = None
         (a @ b).backward(g)
 
-    t = core.alternate({"ours": ours, "numpy": lambda: (an @ bn, gn @ bn.T, an.T @ gn)}, repeats=5 if quick else 15)
+    t = alternate({"ours": ours, "numpy": lambda: (an @ bn, gn @ bn.T, an.T @ gn)}, repeats=5 if quick else 15)
     r = t["ours"] / t["numpy"]
     figs[f"fwd_bwd_{n}"] = {k: 3 * 2 * n**3 / v / 1e9 for k, v in t.items()}
     rows.append([f"{n}: forward+backward", num(figs[f"fwd_bwd_{n}"]["ours"]), num(figs[f"fwd_bwd_{n}"]["numpy"]), "-",

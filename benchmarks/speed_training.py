@@ -30,6 +30,7 @@ from .mlp_step import SIZES, build_ours, build_torch
 from .numpy_mlp import NumpyMLP
 from .speed_kernels import ratio
 from .tables import num
+from .timing import alternate
 
 ROOT = Path(__file__).resolve().parents[1]
 MLP_TARGETS = {32: 0.5, 128: 0.6, 512: 0.8}
@@ -116,7 +117,7 @@ def mlp(torch, quick: bool = False, batches=(32, 128, 512)) -> dict:
         for _ in range(2):
             for f in fns.values():
                 f()
-        t = core.alternate(fns, repeats=5 if quick else 25, inner=2 if quick else 8)
+        t = alternate(fns, repeats=5 if quick else 25, inner=2 if quick else 8)
         figs[str(B)] = {k: v * 1e3 for k, v in t.items()}
         r_t = t["ours"] / t["torch"] if "torch" in t else None
         r_f = t["ours"] / t["torch fused"] if "torch fused" in t else None

@@ -139,7 +139,7 @@ def test_numpy_mlp_step_matches_torch():
 
 # ---- doctests of the benchmark modules ------------------------------------------------------------------
 DOCTESTED = ["tables", "machine", "kernel_sets", "numpy_mlp", "speed_plots", "profiles", "optim_checks", "grad_checks",
-             "gradients", "speed_kernels", "speed_training"]
+             "gradients", "speed_kernels", "speed_training", "timing"]
 
 
 @pytest.mark.parametrize("name", DOCTESTED)
