@@ -1,11 +1,15 @@
 """Optimizer step time: numbagrad's fused kernels against PyTorch's default, foreach and fused optimizers.
 
-Run: ``python -m benchmarks.optim_step`` (``--n 1000000``, ``--rounds 9``, ``--json PATH``).
+Run: ``python -m benchmarks.optim_step`` (``--n 1000000``, ``--rounds 9``, ``--block 20``, ``--warmup 50``,
+``--json PATH``).
 
-One float32 parameter of ``n`` elements with a fixed gradient; each figure is the time
-of one ``optimizer.step()``. Every contender runs in blocks of ``--block`` steps, the
-blocks of all contenders alternate for ``--rounds`` rounds (so a burst of load on the
-machine hits all alike), and the figure is the median over all steps. Rows:
+One float32 parameter of ``n`` elements with a fixed gradient; each figure is the time of
+one ``optimizer.step()``. numbagrad and PyTorch run in two worker processes of the same
+run (two thread pools in one process steal each other's cores: each side's parallel
+steps then stall for a scheduler tick), taking turns: in each of ``--rounds`` rounds
+every contender runs ``--block`` steps, so load on the machine hits all alike (after
+``--warmup`` steps each, the two workers one after the other). Figures are medians (and
+minima) over all steps. Rows:
 
 * Adam, SGD with momentum and Lion: numbagrad ``auto`` (what ``optim`` runs: above
   ``optim.kernels.PARALLEL_MIN`` elements, whichever of the serial and the 2-thread
@@ -13,8 +17,7 @@ machine hits all alike), and the figure is the median over all steps. Rows:
   numbagrad NumPy twin, PyTorch default (single-tensor on CPU), ``foreach=True`` and
   ``fused=True``. PyTorch has no Lion: its rows are the paper's update written with
   torch ops (single-tensor) and with ``torch._foreach_*`` ops.
-* ``kernels``: each fused kernel alone, serial against ``parallel=True``, which is how
-  ``optim.kernels.PARALLEL`` was chosen.
+* ``kernels``: each fused kernel alone, serial against ``parallel=True``.
 * ``mlp``: Adam over the 4 parameters of a 784-256-10 MLP (per-parameter overhead).
 """
 
@@ -22,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
+import multiprocessing as mp
 import os
 import platform
 import statistics
@@ -30,35 +35,17 @@ import time
 
 import numpy as np
 
-import autograd as ag
-import optim
-from optim import kernels as K
-
-try:
-    import torch
-except ImportError:  # pragma: no cover - optional
-    torch = None
+SHAPES_MLP = [(256, 784), (256,), (10, 256), (10,)]
 
 
-def measure(fns: dict, rounds: int, block: int) -> dict:
-    """Median and min seconds per call; blocks of ``block`` calls, contenders alternating by block."""
-    for f in fns.values():
-        for _ in range(3):
-            f()
-    samples = {k: [] for k in fns}
-    pc = time.perf_counter
-    for _ in range(rounds):
-        for k, f in fns.items():
-            for _ in range(block):
-                t = pc()
-                f()
-                samples[k].append(pc() - t)
-    return {k: {"median_ms": 1e3 * statistics.median(v), "min_ms": 1e3 * min(v)} for k, v in samples.items()}
+# ---- numbagrad side --------------------------------------------------------------------------------
 
 
 @contextlib.contextmanager
 def _backend(mode: str):
     """``auto``: as shipped; ``serial``: never the parallel kernels; ``numpy``: the NumPy twins."""
+    from optim import kernels as K
+
     saved = K.BACKEND, K.PARALLEL
     if mode == "serial":
         K.PARALLEL = frozenset()
@@ -71,6 +58,8 @@ def _backend(mode: str):
 
 
 def _ours(make_opt, shapes, mode: str):
+    import autograd as ag
+
     rng = np.random.default_rng(0)
     params = [ag.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True) for s in shapes]
     for p in params:
@@ -84,7 +73,51 @@ def _ours(make_opt, shapes, mode: str):
     return step
 
 
+def _kernel_args(name: str, n: int) -> list:
+    rng = np.random.default_rng(0)
+    f = np.float32
+    arr = lambda: np.abs(rng.standard_normal(n)).astype(f) + f(0.5)  # noqa: E731
+    p, g = rng.standard_normal(n).astype(f), rng.standard_normal(n).astype(f)
+    table = {
+        "sgd": ([arr()], (-0.01, 0.0, 0.9, 1.0), (False, True, False, False, False)),
+        "adam": ([arr(), arr(), np.empty(0, f)], (-1e-3, 1.0, 1e-8, 0.1, 0.999, 0.001, 0.0, 1.0), (False, False, False, False)),
+        "adagrad": ([arr()], (-0.01, 1e-10, 0.0), (False, False)),
+        "rmsprop": ([arr(), np.empty(0, f), np.empty(0, f)], (-0.01, 0.99, 0.01, 1e-8, 0.0, 0.0), (False, False, False, False)),
+        "nadam": ([arr(), arr()], (-1e-3, -1e-2, 0.5, 1e-8, 0.1, 0.999, 0.001, 0.0, 1.0), (False, False, False)),
+        "adadelta": ([arr(), arr()], (-1.0, 0.9, 0.1, 1e-6, 0.0), (False, False)),
+        "lion": ([arr()], (-1e-4, 0.9, 0.1, 0.99, 0.01, 1.0), (False, False)),
+    }
+    state, scalars, flags = table[name]
+    return [p, g, *state, *map(f, scalars), *flags]
+
+
+def build_numbagrad(n: int) -> dict:
+    import optim
+    from optim import kernels as K
+
+    makers = {
+        "Adam": lambda ps: optim.Adam(ps, lr=1e-3),
+        "SGD momentum": lambda ps: optim.SGD(ps, lr=1e-2, momentum=0.9),
+        "Lion": lambda ps: optim.Lion(ps, lr=1e-4, weight_decay=0.01),
+    }
+    modes = ("auto", "serial", "numpy")
+    sections = {name: {f"numbagrad ({m})": _ours(make, [(n,)], m) for m in modes} for name, make in makers.items()}
+    kernels = {}
+    for name in K.NAMES:
+        args = _kernel_args(name, n)
+        kernels[f"{name} serial"] = lambda f=K.compiled(name), a=args: f(*a)
+        kernels[f"{name} parallel"] = lambda f=K.compiled(name, parallel=True), a=args: f(*a)
+    sections["kernels"] = kernels
+    sections["mlp"] = {"numbagrad": _ours(makers["Adam"], SHAPES_MLP, "auto")}
+    return sections
+
+
+# ---- PyTorch side ----------------------------------------------------------------------------------
+
+
 def _torch(make_opt, shapes, **kw):
+    import torch
+
     gen = torch.Generator().manual_seed(0)
     params = [torch.randn(s, generator=gen, requires_grad=True) for s in shapes]
     for p in params:
@@ -93,7 +126,9 @@ def _torch(make_opt, shapes, **kw):
 
 
 def _torch_lion(shapes, foreach: bool):
-    """Lion with torch ops (paper's Program 1), single-tensor or with _foreach ops."""
+    """Lion with torch ops (the paper's Program 1), single-tensor or with _foreach ops."""
+    import torch
+
     gen = torch.Generator().manual_seed(0)
     ps = [torch.randn(s, generator=gen) for s in shapes]
     gs = [torch.randn(s, generator=gen) * 1e-3 for s in shapes]
@@ -119,70 +154,87 @@ def _torch_lion(shapes, foreach: bool):
     return step
 
 
-def optimizer_rows(n: int, rounds: int, block: int) -> dict:
-    shapes = [(n,)]
-    out = {}
-    specs = {
-        "Adam": (lambda ps: optim.Adam(ps, lr=1e-3), lambda ps, **kw: torch.optim.Adam(ps, lr=1e-3, **kw)),
-        "SGD momentum": (
-            lambda ps: optim.SGD(ps, lr=1e-2, momentum=0.9),
-            lambda ps, **kw: torch.optim.SGD(ps, lr=1e-2, momentum=0.9, **kw),
-        ),
-        "Lion": (lambda ps: optim.Lion(ps, lr=1e-4, weight_decay=0.01), None),
+def build_torch(n: int) -> dict:
+    import torch
+
+    adam = lambda ps, **kw: torch.optim.Adam(ps, lr=1e-3, **kw)  # noqa: E731
+    sgd = lambda ps, **kw: torch.optim.SGD(ps, lr=1e-2, momentum=0.9, **kw)  # noqa: E731
+    rows = lambda make, shapes: {  # noqa: E731
+        "torch default": _torch(make, shapes),
+        "torch foreach": _torch(make, shapes, foreach=True),
+        "torch fused": _torch(make, shapes, fused=True),
     }
-    for name, (ours, theirs) in specs.items():
-        fns = {f"numbagrad ({mode})": _ours(ours, shapes, mode) for mode in ("auto", "serial", "numpy")}
-        if torch is not None:
-            if theirs is not None:
-                fns["torch default"] = _torch(theirs, shapes)
-                fns["torch foreach"] = _torch(theirs, shapes, foreach=True)
-                fns["torch fused"] = _torch(theirs, shapes, fused=True)
-            else:
-                fns["torch ops (single-tensor)"] = _torch_lion(shapes, foreach=False)
-                fns["torch _foreach ops"] = _torch_lion(shapes, foreach=True)
-        out[name] = measure(fns, rounds, block)
-    return out
-
-
-def _kernel_args(name: str, n: int):
-    rng = np.random.default_rng(0)
-    f = np.float32
-    arr = lambda: np.abs(rng.standard_normal(n)).astype(f) + f(0.5)  # noqa: E731
-    p, g = rng.standard_normal(n).astype(f), rng.standard_normal(n).astype(f)
-    t = f
-    table = {
-        "sgd": ([arr()], (-0.01, 0.0, 0.9, 1.0), (False, True, False, False, False)),
-        "adam": ([arr(), arr(), arr()], (-1e-3, 1.0, 1e-8, 0.1, 0.999, 0.001, 0.0, 1.0), (False, False, False, False)),
-        "adagrad": ([arr()], (-0.01, 1e-10, 0.0), (False, False)),
-        "rmsprop": ([arr(), arr(), arr()], (-0.01, 0.99, 0.01, 1e-8, 0.0, 0.0), (False, False, False, False)),
-        "nadam": ([arr(), arr()], (-1e-3, -1e-2, 0.5, 1e-8, 0.1, 0.999, 0.001, 0.0, 1.0), (False, False, False)),
-        "adadelta": ([arr(), arr()], (-1.0, 0.9, 0.1, 1e-6, 0.0), (False, False)),
-        "lion": ([arr()], (-1e-4, 0.9, 0.1, 0.99, 0.01, 1.0), (False, False)),
+    return {
+        "Adam": rows(adam, [(n,)]),
+        "SGD momentum": rows(sgd, [(n,)]),
+        "Lion": {"torch ops (single-tensor)": _torch_lion([(n,)], False), "torch _foreach ops": _torch_lion([(n,)], True)},
+        "mlp": rows(adam, SHAPES_MLP),
     }
-    state, scalars, flags = table[name]
-    return [p, g, *state, *map(t, scalars), *flags]
 
 
-def kernels_serial_vs_parallel(n: int, rounds: int, block: int) -> dict:
-    """Each kernel alone on n float32 elements: serial against parallel=True (is it worth 2 threads?)."""
-    out = {}
-    for name in K.NAMES:
-        args = _kernel_args(name, n)
-        serial, parallel = K.compiled(name), K.compiled(name, parallel=True)
-        fns = {"serial": lambda f=serial, a=args: f(*a), "parallel": lambda f=parallel, a=args: f(*a)}
-        out[name] = measure(fns, rounds, block)
-    return out
+# ---- the two workers and the turns -----------------------------------------------------------------
 
 
-def mlp_rows(rounds: int, block: int) -> dict:
-    shapes = [(256, 784), (256,), (10, 256), (10,)]
-    fns = {"numbagrad": _ours(lambda ps: optim.Adam(ps, lr=1e-3), shapes, "auto")}
-    if torch is not None:
-        make = lambda ps, **kw: torch.optim.Adam(ps, lr=1e-3, **kw)  # noqa: E731
-        fns["torch default"] = _torch(make, shapes)
-        fns["torch foreach"] = _torch(make, shapes, foreach=True)
-        fns["torch fused"] = _torch(make, shapes, fused=True)
-    return measure(fns, rounds, block)
+def _worker(conn, side: str, n: int, warmup: int) -> None:
+    sections = build_torch(n) if side == "torch" else build_numbagrad(n)
+    info = {}
+    if side == "torch":
+        import torch
+
+        info = {"torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    else:
+        import numba
+
+        info = {"numba": numba.__version__, "numba_threads": numba.get_num_threads()}
+    for rows in sections.values():
+        for f in rows.values():
+            for _ in range(warmup):  # compile, allocate, warm caches, let optim's kernel choice settle
+                f()
+    conn.send(info)
+    pc = time.perf_counter
+    while (block := conn.recv()) is not None:
+        out = {}
+        for section, rows in sections.items():
+            for name, f in rows.items():
+                ts = []
+                for _ in range(block):
+                    t = pc()
+                    f()
+                    ts.append(pc() - t)
+                out[f"{section}|{name}"] = ts
+        conn.send(out)
+
+
+def run(n: int, rounds: int, block: int, warmup: int) -> dict:
+    sides = ["numbagrad"] + (["torch"] if importlib.util.find_spec("torch") else [])
+    ctx = mp.get_context("spawn")
+    workers = []
+    info = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "n": n,
+            "loadavg_before": os.getloadavg()}
+    for side in sides:  # one after the other: each warms up alone
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, side, n, warmup), daemon=True)
+        proc.start()
+        info.update(parent.recv())
+        workers.append((parent, proc))
+    samples: dict[str, list[float]] = {}
+    try:
+        for _ in range(rounds):
+            for parent, _ in workers:
+                parent.send(block)
+                for key, ts in parent.recv().items():
+                    samples.setdefault(key, []).extend(ts)
+                time.sleep(0.05)  # let the other side's idle threads go to sleep
+    finally:
+        for parent, proc in workers:
+            parent.send(None)
+            proc.join(timeout=30)
+    info["loadavg_after"] = os.getloadavg()
+    results: dict = {"info": info}
+    for key, ts in samples.items():
+        section, name = key.split("|")
+        results.setdefault(section, {})[name] = {"median_ms": 1e3 * statistics.median(ts), "min_ms": 1e3 * min(ts)}
+    return results
 
 
 def _table(title: str, rows: dict, ref: str | None) -> str:
@@ -194,43 +246,38 @@ def _table(title: str, rows: dict, ref: str | None) -> str:
     return "\n".join(lines)
 
 
+def report(results: dict) -> str:
+    info = results["info"]
+    has_torch = "torch" in info
+    out = [f"# optimizer step, {info['n']:,} float32 parameters\n\n{json.dumps(info)}"]
+    for name in ("Adam", "SGD momentum", "Lion"):
+        ref = ("torch ops (single-tensor)" if name == "Lion" else "torch fused") if has_torch else None
+        out.append(_table(name, results[name], ref))
+        if has_torch and name == "Adam":
+            rows = results[name]
+            ours, fused, default = (rows[k]["median_ms"] for k in ("numbagrad (auto)", "torch fused", "torch default"))
+            out.append(f"\nAdam target: ours/fused = {ours / fused:.2f} (<= 1), ours/default = {ours / default:.2f} (<= 1/3)")
+    out.append("\n### kernels alone: serial vs parallel=True (2 threads)\n")
+    out.append("| kernel | serial ms | parallel ms | parallel/serial |\n|---|---|---|---|")
+    k = results["kernels"]
+    for name in dict.fromkeys(key.split()[0] for key in k):
+        s, p = k[f"{name} serial"]["median_ms"], k[f"{name} parallel"]["median_ms"]
+        out.append(f"| {name} | {s:.3f} | {p:.3f} | {p / s:.2f} |")
+    title = "Adam on a 784-256-10 MLP (4 parameters, 203,530 elements)"
+    out.append(_table(title, results["mlp"], "torch default" if has_torch else None))
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--block", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=50)
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
-    import numba
-
-    info = {
-        "machine": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "numba_threads": numba.get_num_threads(),
-        "torch": None if torch is None else torch.__version__,
-        "torch_threads": None if torch is None else torch.get_num_threads(),
-        "loadavg_before": os.getloadavg(),
-        "n": args.n,
-    }
-    results = {"info": info, "optimizers": optimizer_rows(args.n, args.rounds, args.block)}
-    results["kernels"] = kernels_serial_vs_parallel(args.n, args.rounds, args.block)
-    results["mlp"] = mlp_rows(args.rounds, args.block)
-    info["loadavg_after"] = os.getloadavg()
-
-    print(f"# optimizer step, {args.n:,} float32 parameters ({json.dumps(info)})")
-    ref = "torch fused" if torch is not None else None
-    for name, rows in results["optimizers"].items():
-        r = ref if name != "Lion" else ("torch ops (single-tensor)" if torch is not None else None)
-        print(_table(name, rows, r))
-        if torch is not None and name == "Adam":
-            ours, fused, default = (rows[k]["median_ms"] for k in ("numbagrad (auto)", "torch fused", "torch default"))
-            print(f"\nAdam target: ours/fused = {ours / fused:.2f} (<= 1), ours/default = {ours / default:.2f} (<= 1/3)")
-    print("\n### kernels alone: serial vs parallel=True (2 threads)\n\n| kernel | serial ms | parallel ms | parallel/serial |")
-    print("|---|---|---|---|")
-    for name, rows in results["kernels"].items():
-        s, p = rows["serial"]["median_ms"], rows["parallel"]["median_ms"]
-        print(f"| {name} | {s:.3f} | {p:.3f} | {p / s:.2f} |")
-    print(_table("Adam on a 784-256-10 MLP (4 parameters, 203,530 elements)", results["mlp"], "torch default" if torch else None))
+    results = run(args.n, args.rounds, args.block, args.warmup)
+    print(report(results))
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)

@@ -309,7 +309,7 @@ class _Adaptive:
     """
 
     WINDOW = 5
-    PROBE = 16
+    PROBE = 8
     MAX_PROBE = 1024
 
     def __init__(self, name: str) -> None:
