@@ -20,8 +20,10 @@ system-deps:
 	      || echo "could not install graphviz: graph rendering tests will be skipped"; \
 	  else echo "graphviz's 'dot' is missing: install it (Debian: apt-get install graphviz; macOS: brew install graphviz)"; fi; }
 
+# The main job: train an MLP on the bundled digits with the whole pipeline (see README). BLAS gets one
+# thread: the model's matrices are small, and a second BLAS thread only contends with the Python engine.
 demo: $(VENV)/.installed system-deps
-	$(PY) -m autograd
+	OPENBLAS_NUM_THREADS=$${OPENBLAS_NUM_THREADS:-1} $(PY) -m nn.train_digits --require-accuracy 0.95 $(ARGS)
 
 test: $(VENV)/.installed system-deps
 	$(PY) -m pytest

@@ -392,7 +392,7 @@ def test_weights_copy_between_the_two_and_training_matches():
                 tp.sub_(tp.grad, alpha=lr)
         ours.zero_grad(), theirs.zero_grad()
     for (k, b), (_, tb) in zip(ours.named_buffers(), theirs.named_buffers()):
-        np.testing.assert_allclose(b.data, tb.numpy(), rtol=1e-4, atol=1e-5, err_msg=k)
+        np.testing.assert_allclose(b.data, tb.numpy(), rtol=1e-3, atol=1e-4, err_msg=k)
     ours.eval(), theirs.eval()
     np.testing.assert_allclose(ours(ag.tensor(x)).data, theirs(torch.from_numpy(x)).detach().numpy(), rtol=1e-3, atol=1e-4)
     # and back: PyTorch loads our state dict
