@@ -10,7 +10,10 @@ writes it once, with no temporaries.
 Each kernel is a plain loop compiled with ``autograd.kernels.jit.njit`` (lazily, cached
 on disk) and has a NumPy twin with the same signature and the same arithmetic, in the
 same order. ``AUTOGRAD_KERNELS=numpy`` runs everything on the twins (and dtypes other
-than float32/float64 always do). ``select`` picks the implementation for one update.
+than float32/float64 always do). ``select`` picks the implementation for one update: the
+serial loop, or for arrays of ``PARALLEL_MIN`` elements and more a runner that times the
+serial loop and its 2-thread (``prange``) version as they run and keeps the faster, since
+the machine's load decides which one that is.
 
 Example:
     >>> import numpy as np
@@ -252,9 +255,11 @@ NAMES = tuple(_LOOPS)
 # benchmarks/optim_step.py: on 1e6 float32 elements every one takes 0.4-0.6x the serial
 # time on an idle 2-core machine. But when another process keeps a core busy, each
 # parallel call waits for the descheduled thread (~8 ms instead of 0.15 ms; PyTorch's
-# fused step stalls alike), so above PARALLEL_MIN elements ``_Adaptive`` times both
-# versions as they run and keeps the faster. ``NUMBA_NUM_THREADS=1`` (or emptying this
-# set) keeps every update serial.
+# fused step stalls alike: an idle OpenMP worker spins, so with a third busy thread the
+# main thread loses its core for a scheduler tick), so above PARALLEL_MIN elements
+# ``_Adaptive`` times both versions as they run and keeps the faster.
+# ``NUMBA_NUM_THREADS=1`` (or emptying this set) keeps every update serial;
+# ``OMP_WAIT_POLICY=PASSIVE`` avoids the stalls at some cost on an idle machine.
 PARALLEL = frozenset(_LOOPS)
 
 _compiled: dict[tuple[str, bool], object] = {}
