@@ -229,7 +229,7 @@ print("gradgradcheck of tanh:", ag.gradgradcheck(ag.tanh, (ag.tensor([0.3, -1.2]
 #
 # A two-layer network on a batch of 8. A `GradWatch` created before `backward()` records the
 # gradient of every intermediate tensor; `show_grads=True` then colours each node by its gradient
-# norm (blue: tiny, green: healthy, red: exploding or NaN). Notebook 5 uses this to diagnose training.
+# norm (blue: vanishing, green: healthy, orange: exploding, red: NaN or inf). Notebook 5 uses this to diagnose training.
 
 # %%
 W1 = ag.randn(4, 16, requires_grad=True)

@@ -237,6 +237,28 @@ nn.draw_model(mlp(depth=6, act=nn.ReLU, init=lambda m: nn.init.normal_(m.weight,
               x_small, loss_fn, y_small, max_depth=1, rankdir="LR")
 
 # %% [markdown]
+# ... and if we train that network anyway (plain SGD, learning rate 0.1, no clipping), the loss
+# explodes within a few steps and the gradients become NaN. Here `autograd.draw_graph` draws the
+# step after `backward()`, with a `GradWatch` recording the intermediate gradients: NaN/inf is red,
+# and each node counts its NaN elements.
+
+# %%
+_ = ag.manual_seed(0)
+model = mlp(depth=6, act=nn.ReLU, init=lambda m: nn.init.normal_(m.weight, std=4.0 / np.sqrt(m.in_features)))
+opt = optim.SGD(model.parameters(), lr=0.1)
+with np.errstate(all="ignore"):
+    for step in range(1, 21):
+        opt.zero_grad()
+        loss = loss_fn(model(x_small), y_small)
+        watch = ag.GradWatch(loss)
+        loss.backward()
+        print(f"step {step}: loss {loss.item():.4g}")
+        if not all(np.isfinite(p.grad.numpy()).all() for p in model.parameters()):
+            break
+        opt.step()
+ag.draw_graph({"loss": loss}, params=model, show_grads=True, rankdir="LR")
+
+# %% [markdown]
 # ... and with batch normalisation the layers are green. Without `max_depth` every op is drawn,
 # grouped by the module that ran it. Note the biases of the `Linear` layers in front of each
 # `BatchNorm1d`: dark blue, a gradient of practically zero. That is no bug: batch norm subtracts the

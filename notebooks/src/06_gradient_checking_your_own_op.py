@@ -268,6 +268,7 @@ if (repo / "benchmarks" / "gradients.py").exists():
     run = subprocess.run(command, cwd=repo, capture_output=True, text=True, timeout=300)
     print(run.stdout[-2500:] or run.stderr[-2500:])
     print("exit status", run.returncode, "(0: every check passed)")
+    assert run.returncode == 0, run.stderr[-2000:]
 else:
     print(f"no benchmarks/ next to {repo}: clone the repository to run the gradient report")
 
