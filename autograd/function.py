@@ -191,12 +191,42 @@ class Function:
         if self.save_output:
             self.out_data = None
 
+    @property
+    def next_functions(self) -> tuple:
+        """PyTorch's view of the edges: ``(node, output index)`` per forward arg, ``(None, 0)`` where no
+        gradient flows, and an ``AccumulateGrad`` (with ``.variable``) for a leaf."""
+        return tuple(
+            (None, 0) if e is None else ((AccumulateGrad(e[0]), 0) if e[1] < 0 else (e[0], e[1])) for e in self.next_edges
+        )
+
     def op_name(self) -> str:
         """The op's name as users wrote it (``matmul``, ``relu``)."""
         return self.name or type(self).__name__.lower()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}Backward0>"
+
+
+class AccumulateGrad:
+    """Stands for a leaf tensor in ``next_functions``, as PyTorch's node of that name.
+
+    Example:
+        >>> import autograd as ag
+        >>> w = ag.ones(2, requires_grad=True)
+        >>> (w * 2).grad_fn.next_functions[0][0].variable is w
+        True
+    """
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 def _as_output(out, ctx, index: int) -> Tensor:

@@ -128,14 +128,6 @@ def _sigmoid1(v):
     return s if v >= 0 else e * s
 
 
-@njit(inline="always")
-def _sigmoid_d1(v):
-    """sigmoid'(v) = e / (1 + e)**2 with e = exp(-|v|) (accurate for large |v|); float64."""
-    e = _exp(-abs(v))
-    s = 1.0 / (1.0 + e)
-    return e * s * s
-
-
 # ---- elementwise loops: x and out are 1-D C-contiguous of one dtype -------------------
 # Backward loops take ``g`` of length n, or of length 1 for a gradient broadcast from a scalar
 # (what ``sum``/``mean`` backward hand down): that case never materializes the gradient.
@@ -216,13 +208,19 @@ def _sigmoid(x, out):
 
 @njit
 def _sigmoid_backward(g, x, out):
+    # as PyTorch: y * (1 - y) of the output y rounded to the array's dtype (storing to out rounds it),
+    # so saturated float32 sigmoids give exactly 0, as they do there and in the NumPy twin
     if g.shape[0] == x.shape[0]:
         for i in range(x.shape[0]):
-            out[i] = g[i] * _sigmoid_d1(x[i])
+            out[i] = _sigmoid1(x[i])
+            s = out[i]
+            out[i] = g[i] * (s * (1 - s))
     else:
         gv = g[0]
         for i in range(x.shape[0]):
-            out[i] = gv * _sigmoid_d1(x[i])
+            out[i] = _sigmoid1(x[i])
+            s = out[i]
+            out[i] = gv * (s * (1 - s))
 
 
 @njit

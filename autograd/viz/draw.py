@@ -357,30 +357,28 @@ class _Drawer:
 
     def _box_grads(self, box: _Cluster, lines: list, attrs: dict) -> None:
         """Gradient of the box: its parameters' joint norm (else its outputs'), red if anything inside is NaN/inf."""
-        bad = False
-        sq = 0.0
-        have = False
+        sq, have, p_bad = 0.0, False, False
         for p in box.params:
             if p.tensor.grad is not None:
                 s = TensorStats.of(p.tensor.grad.data)
-                bad |= not s.finite
+                p_bad |= not s.finite
                 sq += s.norm**2 if s.finite else 0.0
                 have = True
-        out_sq = 0.0
-        out_have = False
+        out_sq, out_have, o_bad = 0.0, False, False
         for src, idx in box.outs:
             node = self._ops_by_key.get(src)
             s = node_grad(node.fn, idx) if node is not None else None
             if s is not None:
                 self.watched = True
-                bad |= not s.finite
+                o_bad |= not s.finite
                 out_sq += s.norm**2 if s.finite else 0.0
                 out_have = True
+        bad = p_bad or o_bad
         bad |= self._box_bad.get(box.box_key, False)
-        if have:
-            lines.append(f"‖grad‖ params {fmt(math.sqrt(sq))}")
+        if have:  # a norm over non-finite values is not a number: say so rather than print the finite part
+            lines.append(f"‖grad‖ params {'NaN/inf' if p_bad else fmt(math.sqrt(sq))}")
         if out_have:
-            lines.append(f"‖grad‖ out {fmt(math.sqrt(out_sq))}")
+            lines.append(f"‖grad‖ out {'NaN/inf' if o_bad else fmt(math.sqrt(out_sq))}")
         if bad:
             lines.append("NaN/inf gradient inside")
             fill, font, _ = NONFINITE

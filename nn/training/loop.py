@@ -300,10 +300,12 @@ def fit(
     if any(_is_plateau(s) for s in schedulers) and plateau_monitor not in keys:
         raise ValueError(f"fit: ReduceLROnPlateau monitors {plateau_monitor!r}, but fit logs {keys}")
 
-    from tqdm.auto import tqdm
-
     out_file = file if file is not None else sys.stdout
     show_bar = _stderr_is_tty() if progress is None else bool(progress)
+    if show_bar:
+        from tqdm.auto import tqdm  # the notebook widget where one is available
+    else:
+        from tqdm.std import tqdm  # no bar: no widget, and no IProgress warning in Jupyter
 
     def write(msg: str) -> None:
         tqdm.write(msg, file=out_file)

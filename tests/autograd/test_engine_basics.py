@@ -135,3 +135,12 @@ def test_detect_anomaly_names_op_and_line():
             (y * 0.0).sum().backward()
     msg = str(info.value)
     assert "sqrt" in msg and "test_engine_basics.py" in msg and "y = x.sqrt()" in msg
+
+
+def test_next_functions_as_pytorch():
+    w = ag.ones(2, requires_grad=True)
+    y = (w * 2).exp()
+    (mul, idx), = [f for f in y.grad_fn.next_functions]
+    assert idx == 0 and mul is not None
+    leaf, none = mul.next_functions
+    assert leaf[0].variable is w and none == (None, 0)

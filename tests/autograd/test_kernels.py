@@ -300,3 +300,13 @@ def test_no_writable_cache_anywhere_still_works(read_only_package):
     env = {"XDG_CACHE_HOME": str(nowhere), "HOME": str(nowhere), "NUMBA_CACHE_DIR": str(nowhere)}
     path, hits = _run(CACHE_REPORT, env, root).split()
     assert path == "None" and hits == "0"
+
+
+def test_saturated_float32_sigmoid_gradient_is_zero_as_in_pytorch():
+    # PyTorch (and the twin) differentiate through the float32 output y: y * (1 - y) == 0 once y rounds to 1
+    from autograd.kernels import numba_kernels, numpy_twins
+
+    x = np.array([20.0, 10.0, -3.0, 0.5], dtype=np.float32)
+    g = np.ones(4, dtype=np.float32)
+    np.testing.assert_array_equal(numba_kernels.sigmoid_backward(g, x), numpy_twins.sigmoid_backward(g, x))
+    assert numba_kernels.sigmoid_backward(g, x)[0] == 0.0

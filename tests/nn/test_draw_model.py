@@ -162,3 +162,15 @@ def test_cli_help_and_bad_arguments(tmp_path, capsys):
 
     assert visualize.main(["--hidden", "a,b", "--out", str(tmp_path / "x.dot")]) == 2
     assert "--hidden must be comma separated integers" in capsys.readouterr().err
+
+
+def test_folded_box_with_nan_gradient_says_so_instead_of_a_norm():
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = ag.randn(5, 3)
+    loss = (model(x) * float("nan")).sum()
+    watch = ag.GradWatch(loss)
+    loss.backward()
+    src = ag.draw_graph(loss, params=model, show_grads=True, max_depth=0).source
+    assert "NaN/inf gradient inside" in src
+    assert "params NaN/inf" in src and "params 0" not in src
+    del watch
