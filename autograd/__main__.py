@@ -27,7 +27,8 @@ def main(steps: int = 2000, hidden: int = 32, lr: float = 0.05) -> float:
         return (inp @ a + b).tanh() @ c + d
 
     x64 = x[:8].double()
-    ok = ag.gradcheck(lambda *p: ((model(x64, *p) - x64.sin()) ** 2).mean(), [p.detach().double().requires_grad_() for p in params])
+    params64 = [p.detach().double().requires_grad_() for p in params]
+    ok = ag.gradcheck(lambda *p: ((model(x64, *p) - x64.sin()) ** 2).mean(), params64)
     print(f"gradcheck of the model in float64: {'passed' if ok else 'FAILED'}")
     start = time.perf_counter()
     for step in range(steps + 1):

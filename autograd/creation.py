@@ -124,7 +124,8 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False)
     """
     if dtype is None:
         dtype = to_array(fill_value).dtype
-    return _finish(np.full(_size((size,) if isinstance(size, int) else (tuple(size),)), fill_value, dtype=_dt.to_dtype(dtype)), requires_grad)
+    shape = _size((size,) if isinstance(size, int) else (tuple(size),))
+    return _finish(np.full(shape, fill_value, dtype=_dt.to_dtype(dtype)), requires_grad)
 
 
 def _like(input: Tensor, dtype):
@@ -246,7 +247,8 @@ def randn(*size, generator: Generator | None = None, dtype=None, device=None, re
     return _finish(rng(generator).standard_normal(_size(size)).astype(dt, copy=False), requires_grad)
 
 
-def randint(low, high=None, size=(), generator: Generator | None = None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+def randint(low, high=None, size=(), generator: Generator | None = None, dtype=None, device=None,
+            requires_grad: bool = False) -> Tensor:
     """Integers uniform on ``[low, high)`` (``randint(high, size)`` also works).
 
     Example:

@@ -27,7 +27,8 @@ _METHODS = {
     "matmul": ops.matmul, "maximum": ops.maximum, "minimum": ops.minimum, "square": ops.square,
     "__add__": _op(A.Add.apply), "__radd__": _r(A.Add.apply), "__sub__": _op(A.Sub.apply), "__rsub__": _r(A.Sub.apply),
     "__mul__": _op(A.Mul.apply), "__rmul__": _r(A.Mul.apply), "__truediv__": _op(A.Div.apply), "__rtruediv__": _r(A.Div.apply),
-    "__pow__": _op(A.Pow.apply), "__rpow__": _r(A.Pow.apply), "__matmul__": _op(L.Matmul.apply), "__rmatmul__": _r(L.Matmul.apply),
+    "__pow__": _op(A.Pow.apply), "__rpow__": _r(A.Pow.apply),
+    "__matmul__": _op(L.Matmul.apply), "__rmatmul__": _r(L.Matmul.apply),
     "__neg__": ops.neg, "__abs__": ops.abs, "__pos__": lambda self: self,
     "__floordiv__": lambda self, o: ops.div(self, o, rounding_mode="floor"),
     # unary math and activations

@@ -23,7 +23,10 @@ def _compare(ufunc, name: str):
             raise broadcast_error(name, x, y) from None
 
     op.__name__ = name
-    op.__doc__ = f"Elementwise ``{name}`` as a bool tensor (no gradient).\n\n    Example:\n        >>> import autograd as ag\n        >>> ag.{name}(ag.tensor([1, 2]), 2).dtype\n        dtype('bool')\n"
+    op.__doc__ = (
+        f"Elementwise ``{name}`` as a bool tensor (no gradient).\n\n    Example:\n"
+        f"        >>> import autograd as ag\n        >>> ag.{name}(ag.tensor([1, 2]), 2).dtype\n        dtype('bool')\n"
+    )
     return op
 
 

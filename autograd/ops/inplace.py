@@ -45,7 +45,9 @@ def _rebind(self: Tensor, result: Tensor, op: str) -> Tensor:
         )
     if result.data.dtype != self.data.dtype:
         if self.data.dtype.kind != "f" and result.data.dtype.kind == "f":
-            raise RuntimeError(f"{op}: result type {result.data.dtype} can't be cast to the desired output type {self.data.dtype}")
+            raise RuntimeError(
+                f"{op}: result type {result.data.dtype} can't be cast to the desired output type {self.data.dtype}"
+            )
         result = result.to(self.data.dtype)
     self.data = result.data
     self.grad_fn = result.grad_fn

@@ -94,7 +94,8 @@ class Linear(Function):
         xd, wd = x.data, weight.data
         if xd.ndim == 0 or wd.ndim != 2 or xd.shape[-1] != wd.shape[1]:
             raise RuntimeError(
-                f"linear: input {tuple(xd.shape)} and weight {tuple(wd.shape)}: expected input[..., {wd.shape[1] if wd.ndim == 2 else '?'}] "
+                f"linear: input {tuple(xd.shape)} and weight {tuple(wd.shape)}: "
+                f"expected input[..., {wd.shape[1] if wd.ndim == 2 else '?'}] "
                 f"(weight is (out_features, in_features)), got last size {xd.shape[-1] if xd.ndim else 'none'}"
             )
         if bias is not None and bias.data.shape not in ((wd.shape[0],), ()):

@@ -111,7 +111,9 @@ class Gather(Function):
         if idx.dtype.kind not in "iu":
             raise RuntimeError(f"gather(): Expected dtype int64 for index, got {idx.dtype}")
         if idx.ndim != d.ndim:
-            raise RuntimeError(f"gather(): Index tensor must have the same number of dimensions as input tensor ({idx.ndim} vs {d.ndim})")
+            raise RuntimeError(
+                f"gather(): Index tensor must have the same number of dimensions as input tensor ({idx.ndim} vs {d.ndim})"
+            )
         n = d.shape[dim] if d.ndim else 1
         if idx.size and (idx.min() < -n or idx.max() >= n):
             bad = idx.max() if idx.max() >= n else idx.min()
@@ -183,7 +185,8 @@ class LogSumExp(Function):
         m = np.max(d, axis=dims, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.sum(np.exp(d - m), axis=dims, keepdims=True)) + m
-        return out if keepdim else out.reshape([n for i, n in enumerate(d.shape) if i not in (dims if dims is not None else range(d.ndim))])
+        reduced = dims if dims is not None else range(d.ndim)
+        return out if keepdim else out.reshape([n for i, n in enumerate(d.shape) if i not in reduced])
 
     @staticmethod
     def backward(ctx, g):

@@ -204,7 +204,9 @@ def permute(input: Tensor, *dims) -> Tensor:
     """
     dims = _shape_arg(dims)
     if len(dims) != input.ndim:
-        raise RuntimeError(f"permute(sparse_coo): number of dims don't match in permute: got {len(dims)} dims for a tensor of shape {tuple(input.shape)}")
+        raise RuntimeError(
+            f"permute(): number of dims don't match in permute: got {len(dims)} dims for a tensor of shape {tuple(input.shape)}"
+        )
     nd = tuple(norm_dim(d, input.ndim, "permute") for d in dims)
     if sorted(nd) != list(range(input.ndim)):
         raise RuntimeError(f"permute(): dims {dims} are not a permutation of {input.ndim} dims")
