@@ -299,11 +299,14 @@ def _threads() -> int:
 class _Adaptive:
     """Runs kernel ``name`` serial or parallel, whichever took less time per element lately.
 
-    Each version keeps its last ``WINDOW`` timings (the first call, which may compile, is
-    not counted) and the faster median wins. Now and then the other version runs once,
-    so that its timing follows the machine's load: after ``PROBE`` calls, then after
-    twice as many each time it is still the slower (up to ``MAX_PROBE``), so a version
-    that stalls on a busy machine costs little while it keeps losing.
+    Each version keeps its last ``WINDOW`` timings and the faster median wins. Versions
+    run in bursts whose first call is not counted (it may compile, and it wakes the
+    worker threads: a lone parallel call is slower than one in a run of them, which is
+    how training calls it). Both start with a burst of ``WINDOW + 1`` calls; then, so
+    that the timings follow the machine's load, the slower version gets a burst of
+    ``BURST`` calls after ``PROBE`` calls, then after twice as many each time it is still
+    the slower (up to ``MAX_PROBE``): a version that stalls on a busy machine costs little
+    while it keeps losing.
 
     Example:
         >>> import numpy as np
@@ -314,48 +317,52 @@ class _Adaptive:
     """
 
     WINDOW = 5
+    BURST = 3
     PROBE = 8
     MAX_PROBE = 1024
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.times: dict[bool, list[float]] = {False: [], True: []}
-        self.warm = {False: False, True: False}
         self.calls = 0
         self.best: bool | None = None
         self.interval = self.PROBE
         self.next_probe = 0
+        self.burst: tuple[bool, int] | None = None  # (version, calls left)
 
-    def choose(self) -> bool:
-        """True to run the parallel version next."""
+    def choose(self) -> tuple[bool, bool]:
+        """``(parallel, record)``: which version runs next, and whether its time counts."""
         self.calls += 1
-        ts, tp = self.times[False], self.times[True]
-        if len(tp) < 3:  # explore: parallel first (it usually wins), then serial
-            return True
-        if len(ts) < 3:
-            return False
-        best = sorted(tp)[len(tp) // 2] <= sorted(ts)[len(ts) // 2]
-        if best != self.best:  # a new winner: watch the loser closely again
-            self.best, self.interval = best, self.PROBE
-            self.next_probe = self.calls + self.interval
-        elif self.calls >= self.next_probe:
-            self.interval = min(2 * self.interval, self.MAX_PROBE)
-            self.next_probe = self.calls + self.interval
-            return not best
-        return best
+        if self.burst is None:
+            tp, ts = self.times[True], self.times[False]
+            if not tp or not ts:  # explore: parallel first (it usually wins), then serial
+                self.burst = (not tp, self.WINDOW + 1)
+            else:
+                best = sorted(tp)[len(tp) // 2] <= sorted(ts)[len(ts) // 2]
+                if best != self.best:  # a new winner: watch the loser closely again
+                    self.best, self.interval = best, self.PROBE
+                    self.next_probe = self.calls + self.interval
+                if self.calls < self.next_probe:
+                    return best, True
+                self.interval = min(2 * self.interval, self.MAX_PROBE)
+                self.next_probe = self.calls + self.interval
+                self.burst = (not best, self.BURST)
+            version, left = self.burst
+            self.burst = (version, left - 1)
+            return version, False
+        version, left = self.burst
+        self.burst = (version, left - 1) if left > 1 else None
+        return version, True
 
     def __call__(self, *args) -> None:
-        parallel = self.choose()
+        parallel, record = self.choose()
         fn = compiled(self.name, parallel)
         start = _clock()
         fn(*args)
-        elapsed = (_clock() - start) / max(args[0].shape[0], 1)
-        if not self.warm[parallel]:
-            self.warm[parallel] = True
-            return
-        times = self.times[parallel]
-        times.append(elapsed)
-        del times[: -self.WINDOW]
+        if record:
+            times = self.times[parallel]
+            times.append((_clock() - start) / max(args[0].shape[0], 1))
+            del times[: -self.WINDOW]
 
 
 _adaptive: dict[tuple[str, np.dtype], _Adaptive] = {}

@@ -162,11 +162,11 @@ def test_adaptive_runs_the_faster_version_and_backs_off_a_stalling_one(monkeypat
         del chosen[:]
         for _ in range(k):
             run(p)
-        return sum(chosen)  # how many ran parallel
+        return sum(parallel for parallel, _ in chosen)  # how many ran parallel
 
     assert calls(200) > 180  # parallel is faster: nearly always parallel
     cost[True] = 20.0  # the machine gets busy: parallel calls stall
-    assert calls(2000) < 25  # serial, with rare (backed-off) probes of parallel
+    assert calls(2000) < 40  # serial, with rare (backed-off) bursts of parallel
     cost[True] = 0.5  # quiet again
     calls(6000)
     assert calls(200) > 180
