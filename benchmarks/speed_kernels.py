@@ -1,6 +1,6 @@
 """Speed sections on kernels: the per-op overhead chain, elementwise forward+backward, matmul against BLAS.
 
-Every figure is a median of alternated runs (``benchmarks.timing.alternate``, rotating order) and is reported as
+Every figure is a median of alternated runs (``benchmarks.timing.alternate``, shuffled order) and is reported as
 a ratio to a reference measured in the same process. Each section returns
 ``{"table": {"headers", "rows"}, "figures": {...}, "ratios": [{"label", "value", "vs", "target"}]}``.
 
@@ -156,8 +156,8 @@ def matmul(torch, quick: bool = False) -> dict:
         if torch is not None:
             at, bt = torch.from_numpy(an), torch.from_numpy(bn)
             fns["torch"] = lambda at=at, bt=bt: at @ bt
-        inner = max(1, int(2e8 // n**3))
-        t = alternate(fns, repeats=5 if quick else 15, inner=inner)
+        inner = max(1, int(5e8 // n**3))
+        t = alternate(fns, repeats=5 if quick else 21, inner=inner)
         gf = {k: 2 * n**3 / v / 1e9 for k, v in t.items()}
         figs[str(n)] = gf
         r = t["ours"] / t["numpy"]

@@ -1,10 +1,12 @@
-"""Alternating timings with a rotating order: ``benchmarks.core.alternate`` that starts each round elsewhere.
+"""Alternating timings in a shuffled order: ``benchmarks.core.alternate`` with a new order every round.
 
 ``core.alternate`` runs the contenders in one fixed order every round, so each one always runs
-right after the same neighbour. On a small machine that neighbour's leftovers are not neutral:
-OpenBLAS and OpenMP worker threads keep spinning for a while after a call and take cores from
-whatever runs next. Rotating the starting contender each round spreads that cost over all of
-them; the figure is still the median over rounds of each contender's time per call.
+right after the same neighbour (and rotating a fixed order keeps the neighbours too). On a
+small machine that neighbour's leftovers are not neutral: OpenBLAS and OpenMP worker threads
+keep spinning for a while after a call and take cores from whatever runs next, so the
+contender that always follows PyTorch pays for PyTorch's threads. Shuffling the order every
+round (seeded, so runs are repeatable) gives every contender every neighbour; the figure is
+still the median over rounds of each contender's time per call.
 
 Example:
     >>> from benchmarks.timing import alternate
@@ -15,19 +17,22 @@ Example:
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 
 
-def alternate(fns: dict, repeats: int, inner: int = 1) -> dict:
-    """Median seconds per call of each function; rounds interleave all of them, starting one further each round."""
+def alternate(fns: dict, repeats: int, inner: int = 1, seed: int = 0) -> dict:
+    """Median seconds per call of each function; every round runs all of them once, in a fresh random order."""
     for f in fns.values():
         f()
-    names = list(fns)
-    times: dict = {k: [] for k in names}
+    order = list(fns)
+    rng = random.Random(seed)
+    times: dict = {k: [] for k in order}
     pc = time.perf_counter
-    for r in range(repeats):
-        for k in names[r % len(names):] + names[:r % len(names)]:
+    for _ in range(repeats):
+        rng.shuffle(order)
+        for k in order:
             f = fns[k]
             t = pc()
             for _ in range(inner):
