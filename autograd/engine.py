@@ -205,25 +205,9 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
         ready = [fn for fn, n in deps.items() if n == 0]
         anomaly = _anomaly.state.enabled
         unbroadcast = sum_array_to_shape if raw else sum_to_shape
-        fast = raw and capture is None
         while ready:
             fn = ready.pop()
-            grads = buffers.pop(fn, None)
-            bw = fn.backward_arrays
-            if fast and bw is not None and grads is not None and fn.hooks is None and fn.n_outputs == 1 and not fn.freed:
-                # the common case, inline: one array in, arrays out, nothing to intercept
-                in_grads = bw(fn, grads)
-                if in_grads.__class__ is not tuple:
-                    in_grads = (in_grads,)
-                if len(in_grads) != len(fn.next_edges):
-                    in_grads = _check_count(fn, in_grads)
-                if not retain_graph:
-                    fn.freed = True
-                    fn.saved = None
-                    if fn.save_output:
-                        fn.out_data = None
-            else:
-                in_grads = _run_node(fn, grads, raw, retain_graph, capture)
+            in_grads = _run_node(fn, buffers.pop(fn, None), raw, retain_graph, capture)
             for e, g in zip(fn.next_edges, in_grads):
                 if e is None:
                     continue
@@ -322,10 +306,7 @@ def _run_node(fn, grads, raw: bool, retain_graph: bool, capture) -> tuple:
     if len(in_grads) != len(fn.next_edges):
         in_grads = _check_count(fn, in_grads)
     if not retain_graph:
-        fn.freed = True
-        fn.saved = None
-        if fn.save_output:
-            fn.out_data = None
+        fn.release()
     return in_grads
 
 

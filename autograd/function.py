@@ -185,7 +185,7 @@ class Function:
         return tuple(e is not None for e in self.next_edges)
 
     def release(self) -> None:
-        """Drop what the node saved (the engine does this inline after backward unless ``retain_graph``)."""
+        """Drop what the node saved (called by the engine after backward unless ``retain_graph``)."""
         self.freed = True
         self.saved = None
         if self.save_output:
