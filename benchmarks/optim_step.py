@@ -1,15 +1,16 @@
 """Optimizer step time: numbagrad's fused kernels against PyTorch's default, foreach and fused optimizers.
 
-Run: ``python -m benchmarks.optim_step`` (``--n 1000000``, ``--rounds 9``, ``--block 20``, ``--warmup 50``,
-``--json PATH``).
+Run: ``python -m benchmarks.optim_step`` (``--n 1000000``, ``--rounds 9``, ``--block 20``, ``--warmup 200``,
+``--pause 0.5``, ``--json PATH``).
 
 One float32 parameter of ``n`` elements with a fixed gradient; each figure is the time of
 one ``optimizer.step()``. numbagrad and PyTorch run in two worker processes of the same
 run (two thread pools in one process steal each other's cores: each side's parallel
 steps then stall for a scheduler tick), taking turns: in each of ``--rounds`` rounds
 every contender runs ``--block`` steps, so load on the machine hits all alike (after
-``--warmup`` steps each, the two workers one after the other). Figures are medians (and
-minima) over all steps. Rows:
+``--warmup`` steps each, the two workers one after the other, and with ``--pause``
+seconds between turns: with 0.05 s numbagrad's parallel steps stalled after PyTorch's
+turns far more often than with 0.5 s). Figures are medians (and minima) over all steps. Rows:
 
 * Adam, SGD with momentum and Lion: numbagrad ``auto`` (what ``optim`` runs: above
   ``optim.kernels.PARALLEL_MIN`` elements, whichever of the serial and the 2-thread
@@ -227,7 +228,7 @@ def _adaptive_state() -> dict:
     }
 
 
-def run(n: int, rounds: int, block: int, warmup: int) -> dict:
+def run(n: int, rounds: int, block: int, warmup: int, pause: float = 0.5) -> dict:
     sides = ["numbagrad"] + (["torch"] if importlib.util.find_spec("torch") else [])
     ctx = mp.get_context("spawn")
     workers = []
@@ -246,7 +247,7 @@ def run(n: int, rounds: int, block: int, warmup: int) -> dict:
                 parent.send(block)
                 for key, ts in parent.recv().items():
                     samples.setdefault(key, []).extend(ts)
-                time.sleep(0.05)  # let the other side's idle threads go to sleep
+                time.sleep(pause)  # let the other side's idle threads go to sleep
     finally:
         for parent, proc in workers:
             parent.send(None)
@@ -296,10 +297,11 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--block", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--pause", type=float, default=0.5, help="seconds between turns")
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
-    results = run(args.n, args.rounds, args.block, args.warmup)
+    results = run(args.n, args.rounds, args.block, args.warmup, args.pause)
     print(report(results))
     if args.json:
         with open(args.json, "w") as fh:

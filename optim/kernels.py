@@ -303,9 +303,10 @@ class _Adaptive:
     worker threads: a lone parallel call is slower than one in a run of them, which is
     how training calls it). Both start with a burst of ``WINDOW + 1`` calls; then, so
     that the timings follow the machine's load, the slower version gets a burst of
-    ``BURST`` calls after ``PROBE`` calls, then after twice as many each time it is still
-    the slower (up to ``MAX_PROBE``): a version that stalls on a busy machine costs little
-    while it keeps losing.
+    ``BURST`` calls (whose timings replace its old ones) after ``PROBE`` calls, then after
+    twice as many each time it is still the slower (up to ``MAX_PROBE``): a version that
+    stalls on a busy machine costs little while it keeps losing, and wins back within
+    ``MAX_PROBE`` calls once the machine is quiet.
 
     Example:
         >>> import numpy as np
@@ -318,7 +319,7 @@ class _Adaptive:
     WINDOW = 5
     BURST = 3
     PROBE = 8
-    MAX_PROBE = 1024
+    MAX_PROBE = 256
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -346,6 +347,7 @@ class _Adaptive:
                 self.interval = min(2 * self.interval, self.MAX_PROBE)
                 self.next_probe = self.calls + self.interval
                 self.burst = (not best, self.BURST)
+                self.times[not best] = []
             version, left = self.burst
             self.burst = (version, left - 1)
             return version, False
