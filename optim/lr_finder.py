@@ -183,9 +183,13 @@ class LRFinder:
     def suggestion(self, skip_start: int = 10, skip_end: int = 5) -> float:
         """The learning rate where the smoothed loss falls fastest against ``log10(lr)``.
 
-        The first ``skip_start`` and last ``skip_end`` points are left out (noisy start, divergence).
+        The first ``skip_start`` and last ``skip_end`` points are left out (noisy start, divergence), and
+        only the run up to the lowest smoothed loss is searched: a fall after a blow-up is no advice.
         """
         lrs, losses = self._trimmed(skip_start, skip_end)
+        lowest = int(np.argmin(losses)) + 1 if losses else 0
+        if lowest >= 3:
+            lrs, losses = lrs[:lowest], losses[:lowest]
         if len(lrs) < 3:
             raise RuntimeError(
                 f"LRFinder.suggestion: only {len(lrs)} points left after skipping {skip_start} at the start and "

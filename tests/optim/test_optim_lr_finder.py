@@ -198,3 +198,14 @@ def test_optim_does_not_import_nn():
     root = __file__.rsplit("/tests/", 1)[0]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+def test_suggestion_ignores_a_fall_after_a_blow_up():
+    # the smoothed loss falls, blows up without reaching diverge_th, then drifts down steeply:
+    # the advice must come from before the lowest loss, not from the far side of the spike
+    finder = optim.LRFinder(Line(), optim.SGD(Line().parameters(), lr=0.1), mse)
+    lrs = list(np.logspace(-4, 1, 60))
+    losses = [2.0 - 1.5 * i / 30 for i in range(30)] + [3.0 - 2.4 * i / 30 for i in range(30)]
+    finder.history = {"lr": lrs, "loss": losses}
+    lr = finder.suggestion(skip_start=0, skip_end=0)
+    assert lr <= lrs[29]
