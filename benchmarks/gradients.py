@@ -63,7 +63,7 @@ from autograd.testing import OpCase, cases
 
 from . import grad_checks, optim_checks
 from .machine import describe
-from .tables import markdown_table, sci, text_table
+from .tables import markdown_table, sci, strict_json, text_table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 F32_CHECKS = ("fd32", "fd32-2", "numba-twins-f32", "torch-f32", "formula-f32")
@@ -244,23 +244,6 @@ def markdown(meta: dict, summ: dict, rows: list, records: list) -> str:
     lines += ["", "## Checks not run, by reason", "",
               markdown_table(["reason", "count"], [[k, str(v)] for k, v in summ["skipped_reasons"].items()]), ""]
     return "\n".join(lines)
-
-
-def strict_json(x):
-    """``x`` with non-finite floats as strings (``"inf"``, ``"nan"``), so that any JSON reader accepts it.
-
-    Example:
-        >>> from benchmarks.gradients import strict_json
-        >>> strict_json({"a": [1.0, float("inf")]})
-        {'a': [1.0, 'inf']}
-    """
-    if isinstance(x, float) and not math.isfinite(x):
-        return str(x)
-    if isinstance(x, dict):
-        return {k: strict_json(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [strict_json(v) for v in x]
-    return x
 
 
 def write(out: Path, meta: dict, summ: dict, rows: list, records: list) -> tuple:

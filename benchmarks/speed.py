@@ -30,32 +30,32 @@ if "--threads" in sys.argv[:-1]:  # before NumPy, Numba and torch start their th
         os.environ[_var] = _n
 
 import argparse  # noqa: E402
+import importlib  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from . import core, speed_kernels, speed_training  # noqa: E402
-from .gradients import strict_json  # noqa: E402
-from .machine import describe  # noqa: E402
-from .profiles import chain_profile, format_profile, mlp_profile  # noqa: E402
-from .speed_plots import plot_section  # noqa: E402
-from .tables import num, text_table  # noqa: E402
+from .tables import num, strict_json, text_table  # noqa: E402
 
+# The library, torch and the sections are imported in main(), not here: worker processes started with
+# multiprocessing's "spawn" (benchmarks.optim_step) re-import this module and should stay light.
 RESULTS = Path(__file__).resolve().parent / "results"
 SECTIONS = {
-    "mlp": ("MLP 784-256-128-10 training step (forward, cross-entropy, backward, Adam), float32", speed_training.mlp),
-    "chain": ("Per-op overhead: 100 elementwise ops forward+backward on 1000 float32 elements", speed_kernels.chain),
-    "elementwise": ("Elementwise kernels, forward+backward, float32 (us per call)", speed_kernels.elementwise),
-    "matmul": ("Matmul, float32, square", speed_kernels.matmul),
-    "optim": ("Optimizer step over 1e6 float32 parameters", speed_training.optimizers),
-    "startup": ("Import and first-run (compile) time, new processes", speed_training.startup),
-    "memory": ("Peak memory of a training run (MLP, batch 128, Adam), new processes", speed_training.memory),
+    "mlp": ("MLP 784-256-128-10 training step (forward, cross-entropy, backward, Adam), float32", "speed_training:mlp"),
+    "chain": ("Per-op overhead: 100 elementwise ops forward+backward on 1000 float32 elements", "speed_kernels:chain"),
+    "elementwise": ("Elementwise kernels, forward+backward, float32 (us per call)", "speed_kernels:elementwise"),
+    "matmul": ("Matmul, float32, square", "speed_kernels:matmul"),
+    "optim": ("Optimizer step over 1e6 float32 parameters", "speed_training:optimizers"),
+    "startup": ("Import and first-run (compile) time, new processes", "speed_training:startup"),
+    "memory": ("Peak memory of a training run (MLP, batch 128, Adam), new processes", "speed_training:memory"),
 }
+PROFILES = {"mlp": [("batch 32", "mlp_profile", (32,)), ("batch 512", "mlp_profile", (512, 50))],
+            "chain": [("100-op chain", "chain_profile", ())]}
 
-PROFILES = {
-    "mlp": [("batch 32", lambda: mlp_profile(32)), ("batch 512", lambda: mlp_profile(512, calls=50))],
-    "chain": [("100-op chain", chain_profile)],
-}
+
+def _resolve(spec: str):
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(f"{__package__ or 'benchmarks'}.{module}"), name)
 
 
 def targets(sections: dict) -> list:
@@ -88,6 +88,10 @@ def main(argv: list | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="add cProfile summaries of our MLP step and op chain")
     args = ap.parse_args(argv)
     torch = _import_torch(args.no_torch, args.threads)
+    from . import core, profiles
+    from .machine import describe
+    from .speed_plots import plot_section
+
     core.torch = torch  # core's op chain compares against the same (or no) PyTorch
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -100,7 +104,8 @@ def main(argv: list | None = None) -> int:
     results: dict = {}
     t_all = time.perf_counter()
     for name in args.only or list(SECTIONS):
-        title, fn = SECTIONS[name]
+        title, spec = SECTIONS[name]
+        fn = _resolve(spec)
         t0 = time.perf_counter()
         try:
             res = fn(torch, quick=args.quick)
@@ -115,9 +120,10 @@ def main(argv: list | None = None) -> int:
         print(text_table(res["table"]["headers"], res["table"]["rows"]))
         if args.profile and name in PROFILES:
             res["profile"] = {}
-            for label, prof in PROFILES[name]:
-                res["profile"][label] = prof()
-                print(f"\nwhere our time goes, {label} (cProfile; share of own time):\n{format_profile(res['profile'][label])}")
+            for label, fn_name, fn_args in PROFILES[name]:
+                res["profile"][label] = getattr(profiles, fn_name)(*fn_args)
+                print(f"\nwhere our time goes, {label} (cProfile; share of own time):\n"
+                      f"{profiles.format_profile(res['profile'][label])}")
         if not args.no_plots:
             res["plot"] = plot_section(name, res["ratios"], out, title)
     meta["seconds"] = round(time.perf_counter() - t_all, 1)

@@ -62,3 +62,20 @@ def num(x: float | None, digits: int = 3) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
     return f"{x:.{digits}g}"
+
+
+def strict_json(x):
+    """``x`` with non-finite floats as strings (``"inf"``, ``"nan"``), so that any JSON reader accepts it.
+
+    Example:
+        >>> from benchmarks.tables import strict_json
+        >>> strict_json({"a": [1.0, float("inf")]})
+        {'a': [1.0, 'inf']}
+    """
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    if isinstance(x, dict):
+        return {k: strict_json(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [strict_json(v) for v in x]
+    return x
