@@ -250,8 +250,10 @@ def write(out: Path, meta: dict, summ: dict, rows: list, records: list) -> tuple
     """Write ``gradients.json`` and ``gradients.md`` into ``out``; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     jpath, mpath = out / "gradients.json", out / "gradients.md"
-    data = {"meta": meta, "summary": summ, "ops": rows, "records": [r.to_dict() for r in records]}
-    jpath.write_text(json.dumps(strict_json(data), indent=1))
+    fig = lambda v: float(f"{v:.3g}") if isinstance(v, float) else v  # noqa: E731  (3 significant digits)
+    slim = [{k: fig(v) for k, v in r.to_dict().items() if v not in ("", [])} for r in records]  # no empty fields
+    data = {"meta": meta, "summary": summ, "ops": rows, "records": slim}
+    jpath.write_text(json.dumps(strict_json(data), separators=(",", ":")))
     mpath.write_text(markdown(meta, summ, rows, records))
     return jpath, mpath
 
