@@ -7,44 +7,10 @@ import warnings
 
 import numpy as np
 import pytest
+from cubes import AlmostCube, ConstCube, Cube, WrongCube
 
 import autograd as ag
 from autograd.gradcheck import jacobian_errors
-
-
-class Cube(ag.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x.data**3
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * 3 * x * x
-
-
-class AlmostCube(Cube):
-    """A gradient 0.01% off: inside rtol=1e-3, outside rtol=1e-6."""
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * 3.0003 * x * x
-
-
-class WrongCube(Cube):
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * 2 * x * x
-
-
-class ConstCube(Cube):
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * ag.tensor(3 * x.data**2)
 
 
 def _x(*shape, seed=0):

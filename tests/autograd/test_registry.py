@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cubes import ConstCube, Cube, WrongCube
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -224,34 +225,6 @@ def test_non_op_allowlist_names_exist():
 
 
 # ---- the registry API: a user's own Function, checked the same way -------------------------------
-class Cube(ag.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x.data**3
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * 3 * x * x
-
-
-class WrongCube(Cube):
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * 2 * x * x
-
-
-class ConstCube(Cube):
-    """Right first derivative, but written with a constant: its second derivative is lost."""
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * ag.tensor(3 * x.data**2)
-
-
 def test_register_custom_function_and_check_it():
     case = register(OpCase("cube", Cube.apply, [InputSpec((2, 3))], torch_fn=lambda t, x: x**3, family="elementwise"))
     try:
