@@ -24,11 +24,18 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
     import autograd as ag
+    from autograd.testing import cases, unregister
 
+    before = {c.id for c in cases()}
     namespace: dict = {}
-    for i, code in enumerate(_blocks()):
-        try:
-            exec(compile(code, f"README.md python block {i}", "exec"), namespace)
-        except ag.viz.GraphvizNotFoundError:
-            continue  # rendering needs Graphviz's dot; the DOT text was still produced
+    try:
+        for i, code in enumerate(_blocks()):
+            try:
+                exec(compile(code, f"README.md python block {i}", "exec"), namespace)
+            except ag.viz.GraphvizNotFoundError:
+                continue  # rendering needs Graphviz's dot; the DOT text was still produced
+    finally:  # the README registers an op case of its own: leave the registry as it was
+        for c in cases():
+            if c.id not in before:
+                unregister(c)
     assert namespace["ag"].gradcheck is ag.gradcheck
