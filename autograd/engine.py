@@ -220,11 +220,7 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                     if idx < 0:
                         leaves.append((node, g))
                         continue
-                    if node.n_outputs == 1:
-                        prev = buffers.get(node)
-                        buffers[node] = g if prev is None else prev + g
-                    else:
-                        _accumulate(buffers, node, idx, g)
+                    _accumulate(buffers, node, idx, g)
                 elif idx < 0:
                     continue
                 n = deps[node] - 1
@@ -238,6 +234,7 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
 
 
 def _accumulate(buffers: dict, node, idx: int, g) -> None:
+    """Add ``g`` to the gradient waiting for output ``idx`` of ``node`` (out of place: ``g`` may be shared)."""
     if node.n_outputs == 1:
         prev = buffers.get(node)
         buffers[node] = g if prev is None else prev + g
