@@ -22,25 +22,12 @@ import numpy as np
 
 import autograd as ag
 
+from .timing import alternate
+
 try:
     import torch
 except ImportError:  # pragma: no cover - optional
     torch = None
-
-
-def alternate(fns: dict, repeats: int, inner: int = 1) -> dict:
-    """Median seconds per call of each function, calls interleaved so load affects all alike."""
-    for f in fns.values():
-        f()
-    times = {k: [] for k in fns}
-    pc = time.perf_counter
-    for _ in range(repeats):
-        for k, f in fns.items():
-            t = pc()
-            for _ in range(inner):
-                f()
-            times[k].append((pc() - t) / inner)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def op_chain(n_ops: int = 100, size: int = 1000) -> dict:

@@ -1,7 +1,7 @@
-"""Alternating timings in a shuffled order: ``benchmarks.core.alternate`` with a new order every round.
+"""Alternating timings in a shuffled order: every round runs each contender once, in a new order.
 
-``core.alternate`` runs the contenders in one fixed order every round, so each one always runs
-right after the same neighbour (and rotating a fixed order keeps the neighbours too). On a
+Running the contenders in one fixed order every round makes each one always run right after
+the same neighbour (and rotating a fixed order keeps the neighbours too). On a
 small machine that neighbour's leftovers are not neutral: OpenBLAS and OpenMP worker threads
 keep spinning for a while after a call and take cores from whatever runs next, so the
 contender that always follows PyTorch pays for PyTorch's threads. Shuffling the order every
