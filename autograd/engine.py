@@ -205,10 +205,28 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
         ready = [fn for fn, n in deps.items() if n == 0]
         anomaly = _anomaly.state.enabled
         unbroadcast = sum_array_to_shape if raw else sum_to_shape
-        while ready:
-            fn = ready.pop()
-            in_grads = _run_node(fn, buffers.pop(fn, None), raw, retain_graph, capture)
-            for e, g in zip(fn.next_edges, in_grads):
+        fast = raw and capture is None  # the usual loss.backward(): array formulas, no grad() capture
+        fn = ready.pop() if ready else None
+        grads = buffers.pop(fn, None)
+        while fn is not None:
+            edges = fn.next_edges
+            if fast and grads is not None and fn.backward_arrays is not None and fn.n_outputs == 1 and not fn.hooks:
+                # the hot path, inlined: one array gradient in, the array formula, release
+                if fn.freed:
+                    raise RuntimeError(FREED_MESSAGE)
+                in_grads = fn.backward_arrays(fn, grads)
+                if in_grads.__class__ is not tuple:
+                    in_grads = (in_grads,)
+                if len(in_grads) != len(edges):
+                    in_grads = _check_count(fn, in_grads)
+                if not retain_graph:
+                    fn.release()
+            else:
+                in_grads = _run_node(fn, grads, raw, retain_graph, capture)
+            # deliver each input gradient; the last node made ready runs next, its gradient handed over
+            # directly (the same order as a stack of ready nodes, without the round trip through it)
+            nxt = nxt_grads = None
+            for e, g in zip(edges, in_grads):
                 if e is None:
                     continue
                 node, idx, shape = e
@@ -216,17 +234,36 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                     if g.shape != shape:
                         g = unbroadcast(g, shape)
                     if anomaly:
-                        _check_anomaly(fn, g, next(i for i, x in enumerate(fn.next_edges) if x is e))
+                        _check_anomaly(fn, g, next(i for i, x in enumerate(edges) if x is e))
                     if idx < 0:
                         leaves.append((node, g))
                         continue
-                    _accumulate(buffers, node, idx, g)
+                    if node.n_outputs == 1:
+                        prev = buffers.pop(node, None)
+                        if prev is not None:
+                            g = prev + g
+                    else:
+                        _accumulate(buffers, node, idx, g)
+                        g = buffers.pop(node)
                 elif idx < 0:
                     continue
+                else:
+                    g = buffers.pop(node, None)
                 n = deps[node] - 1
-                deps[node] = n
-                if n == 0:
-                    ready.append(node)
+                if n:
+                    deps[node] = n
+                    if g is not None:
+                        buffers[node] = g
+                    continue
+                if nxt is not None:
+                    ready.append(nxt)
+                    if nxt_grads is not None:
+                        buffers[nxt] = nxt_grads
+                nxt, nxt_grads = node, g
+            if nxt is None and ready:
+                nxt = ready.pop()
+                nxt_grads = buffers.pop(nxt, None)
+            fn, grads = nxt, nxt_grads
         for t, g in leaves:
             _deliver_leaf(t, g, raw, capture, only, owned)
     finally:
@@ -363,6 +400,6 @@ def _check_anomaly(fn, g, index: int) -> None:
         kind = "nan" if np.isnan(data).any() else "inf"
         where = fn.trace or "(op created before detect_anomaly was enabled)"
         raise RuntimeError(
-            f"Function '{type(fn).__name__}Backward0' returned {kind} values in its {index}th output.\n"
+            f"Function '{repr(fn)[1:-1]}' returned {kind} values in its {index}th output.\n"
             f"The forward op '{fn.op_name()}' was created at:\n  {where}"
         )

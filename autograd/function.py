@@ -55,11 +55,12 @@ class Function:
 
     save_output = False  # set True when backward needs the forward's output (exp, tanh, ...)
     name: str | None = None  # the op's name as users write it; defaults to the class name
+    backward_name: str | None = None  # the node's name as PyTorch prints it; defaults to <ClassName>Backward0
 
     # Node state. Class-level defaults keep the per-op cost down: apply sets only what differs.
     recording = False  # True once apply has attached this node to a graph
     saved: tuple | None = None
-    saved_versions: tuple = ()
+    saved_versions: list | tuple = ()  # (tensor, version at save) per saved Tensor
     freed = False
     hooks: list | None = None  # [(output index, hook)] for non-leaf tensor hooks
     trace: str | None = None  # the user's line that created the op (under detect_anomaly)
@@ -84,23 +85,23 @@ class Function:
                 if isinstance(a, Tensor) and a.requires_grad:
                     record = True
                     break
+        n_args = len(args)
         if not record:
-            out = cls.forward(ctx, *args)
+            # fixed-arity calls: Python calls ``f(ctx, *args)`` through a slower path
+            out = cls.forward(ctx, *args) if n_args != 2 else cls.forward(ctx, args[0], args[1])
             if out.__class__ is np.ndarray:
-                return _wrap(out, None, False)
+                res = _new(Tensor)
+                res.data = out
+                res.requires_grad = False
+                res.grad = res.grad_fn = res._hooks = None
+                res._version = res._oi = 0
+                return res
             if out.__class__ is tuple:
                 return tuple(_as_output(o, None, 0) for o in out)
             return _as_output(out, None, 0)
-        # recording: the hot path of every training step, kept free of calls that a flag can skip
+        # recording: the hot path of every training step, kept free of calls that a flag can skip.
+        # The edges are known before forward runs, so forward can save only what backward will use.
         ctx.recording = True
-        if cls._forward_records_off:
-            _grad.enabled = False
-            try:
-                out = cls.forward(ctx, *args)
-            finally:
-                _grad.enabled = True
-        else:
-            out = cls.forward(ctx, *args)
         edges = []
         for a in args:
             if isinstance(a, Tensor) and a.requires_grad:
@@ -109,30 +110,15 @@ class Function:
             else:
                 edges.append(None)
         ctx.next_edges = tuple(edges)
-        if _scope_state.current:
-            ctx.scope = _scope_state.current
-        if _anomaly_state.enabled:
-            ctx.trace = _anomaly.user_frame()
-        if out.__class__ is np.ndarray and out.dtype.kind == "f":
-            res = _new(Tensor)
-            res.data = out
-            res.requires_grad = True
-            res.grad = None
-            res.grad_fn = ctx
-            res._version = 0
-            res._oi = 0
-            res._hooks = None
-        elif out.__class__ is tuple:
-            ctx.n_outputs = len(out)
-            ctx.out_dtypes = tuple(np.asarray(o.data if isinstance(o, Tensor) else o).dtype for o in out)
-            return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
+        if cls._forward_records_off:
+            _grad.enabled = False
+            try:
+                out = cls.forward(ctx, *args)
+            finally:
+                _grad.enabled = True
         else:
-            res = _as_output(out, ctx, 0)
-        ctx.out_dtypes = (res.data.dtype,)
-        if cls.save_output:
-            ctx.out_data = res.data
-            ctx.out_ref = weakref.ref(res)
-        return res
+            out = cls.forward(ctx, *args) if n_args != 2 else cls.forward(ctx, args[0], args[1])
+        return attach(ctx, out)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):  # pragma: no cover - abstract
@@ -144,10 +130,18 @@ class Function:
 
     # ctx API --------------------------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
-        """Keep tensors for backward; an in-place change to any of them is detected there."""
+        """Keep tensors for backward; an in-place change to any of them is detected there.
+
+        ``None`` and plain numbers may stand among them (an op keeps only what its backward will use).
+        """
         if self.recording:
             self.saved = tensors
-            self.saved_versions = [t._version if isinstance(t, Tensor) else None for t in tensors]
+            versions = []  # (tensor, version at save); a loop, not a comprehension: this runs once per op
+            for t in tensors:
+                if isinstance(t, Tensor):
+                    versions.append((t, t._version))
+            if versions:
+                self.saved_versions = versions
 
     @property
     def saved_tensors(self) -> tuple:
@@ -157,8 +151,8 @@ class Function:
         saved = self.saved
         if saved is None:
             return ()
-        for t, v in zip(saved, self.saved_versions):
-            if v is not None and t._version != v:
+        for t, v in self.saved_versions:
+            if t._version != v:
                 raise RuntimeError(_version_message(self, t, v))
         return saved
 
@@ -188,6 +182,7 @@ class Function:
         """Drop what the node saved (called by the engine after backward unless ``retain_graph``)."""
         self.freed = True
         self.saved = None
+        self.saved_versions = ()
         if self.save_output:
             self.out_data = None
 
@@ -204,7 +199,7 @@ class Function:
         return self.name or type(self).__name__.lower()
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}Backward0>"
+        return f"<{self.backward_name or type(self).__name__ + 'Backward0'}>"
 
 
 class AccumulateGrad:
@@ -227,6 +222,35 @@ class AccumulateGrad:
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"
+
+
+def attach(ctx: Function, out):
+    """The output Tensor(s) of a recorded node ``ctx`` whose ``next_edges`` are set: ``out`` is what forward
+    returned (an array, a Tensor, or a tuple of them). Also records the active module scope and, under
+    ``detect_anomaly``, the user's line."""
+    if _scope_state.current:
+        ctx.scope = _scope_state.current
+    if _anomaly_state.enabled:
+        ctx.trace = _anomaly.user_frame()
+    if out.__class__ is np.ndarray and out.dtype.kind == "f":
+        res = _new(Tensor)
+        res.data = out
+        res.requires_grad = True
+        res.grad = res._hooks = None
+        res.grad_fn = ctx
+        res._version = res._oi = 0
+        ctx.out_dtypes = (out.dtype,)
+    elif out.__class__ is tuple:
+        ctx.n_outputs = len(out)
+        ctx.out_dtypes = tuple(np.asarray(o.data if isinstance(o, Tensor) else o).dtype for o in out)
+        return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
+    else:
+        res = _as_output(out, ctx, 0)
+        ctx.out_dtypes = (res.data.dtype,)
+    if ctx.save_output:
+        ctx.out_data = res.data
+        ctx.out_ref = weakref.ref(res)
+    return res
 
 
 def _as_output(out, ctx, index: int) -> Tensor:

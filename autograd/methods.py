@@ -9,6 +9,7 @@ from . import dtypes as _dt
 from . import ops
 from .ops import arithmetic as A
 from .ops import linalg as L
+from .ops import scalar as S
 from .tensor import Tensor
 
 
@@ -25,8 +26,8 @@ _METHODS = {
     # arithmetic
     "add": ops.add, "sub": ops.sub, "mul": ops.mul, "div": ops.div, "pow": ops.pow, "neg": ops.neg,
     "matmul": ops.matmul, "maximum": ops.maximum, "minimum": ops.minimum, "square": ops.square,
-    "__add__": _op(A.Add.apply), "__radd__": _r(A.Add.apply), "__sub__": _op(A.Sub.apply), "__rsub__": _r(A.Sub.apply),
-    "__mul__": _op(A.Mul.apply), "__rmul__": _r(A.Mul.apply), "__truediv__": _op(A.Div.apply), "__rtruediv__": _r(A.Div.apply),
+    "__add__": S.add, "__radd__": S.radd, "__sub__": S.sub, "__rsub__": S.rsub,
+    "__mul__": S.mul, "__rmul__": S.rmul, "__truediv__": S.div, "__rtruediv__": _r(A.Div.apply),
     "__pow__": _op(A.Pow.apply), "__rpow__": _r(A.Pow.apply),
     "__matmul__": _op(L.Matmul.apply), "__rmatmul__": _r(L.Matmul.apply),
     "__neg__": ops.neg, "__abs__": ops.abs, "__pos__": lambda self: self,

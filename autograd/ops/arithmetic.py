@@ -18,7 +18,7 @@ import numpy as np
 from .. import dtypes as _dt
 from ..function import Function
 from ..tensor import Tensor, to_array
-from ._util import broadcast_error, const, promote
+from ._util import broadcast_error, const, promote, scalar_operand
 from .unary import ZeroGrad
 
 
@@ -27,6 +27,8 @@ def _val(x, g: np.ndarray):
     if isinstance(x, Tensor):
         d = x.data
         return d if d.dtype.kind == "f" else d.astype(g.dtype)
+    if x.__class__ is float and g.dtype.kind == "f":
+        return scalar_operand(x, g.dtype)
     return x
 
 
@@ -42,7 +44,10 @@ def _binary(ufunc, a, b, op: str):
                 except ValueError:
                     raise broadcast_error(op, x, y) from None
         elif b.__class__ is float and x.dtype.kind == "f":
-            return ufunc(x, b)
+            return ufunc(x, scalar_operand(b, x.dtype))
+    elif a.__class__ is float and b.__class__ is Tensor and b.data.dtype.kind == "f":  # 1 - p, 2 * x
+        y = b.data
+        return ufunc(scalar_operand(a, y.dtype), y)
     x, y = promote(a, b)
     try:
         return ufunc(x, y)
@@ -81,18 +86,20 @@ class Sub(Function):
 class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        if ctx.recording:  # as PyTorch, keep each factor only when the other one needs its gradient
+            ea, eb = ctx.next_edges
+            ctx.save_for_backward(b if ea is not None else None, a if eb is not None else None)
         return _binary(np.multiply, a, b, "mul")
 
     @staticmethod
     def backward(ctx, g):
-        a, b = ctx.saved_tensors
+        b, a = ctx.saved_tensors
         ea, eb = ctx.next_edges
         return (g * b if ea is not None else None), (g * a if eb is not None else None)
 
     @staticmethod
     def backward_arrays(ctx, g):
-        a, b = ctx.saved_tensors
+        b, a = ctx.saved_tensors
         ea, eb = ctx.next_edges
         return (g * _val(b, g) if ea is not None else None), (g * _val(a, g) if eb is not None else None)
 
@@ -100,7 +107,8 @@ class Mul(Function):
 class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        if ctx.recording:  # the dividend is needed only for the divisor's gradient
+            ctx.save_for_backward(a if ctx.next_edges[1] is not None else None, b)
         x, y = promote(a, b)
         if np.result_type(x, y).kind != "f":  # true division, as PyTorch: ints give the default float dtype
             dt = _dt.get_default_dtype()
@@ -124,9 +132,9 @@ class Div(Function):
     def backward_arrays(ctx, g):
         a, b = ctx.saved_tensors
         ea, eb = ctx.next_edges
-        av, bv = _val(a, g), _val(b, g)
+        bv = _val(b, g)
         ga = g / bv if ea is not None else None
-        gb = -(g * av) / (bv * bv) if eb is not None else None
+        gb = -(g * _val(a, g)) / (bv * bv) if eb is not None else None
         return ga, gb
 
 

@@ -1,0 +1,146 @@
+"""Tensor (op) Python number: ``x * 2``, ``x + 1``, ``1 - p``, ``x / 3`` as lean graph nodes.
+
+Model code is full of arithmetic with a number on one side. These are the operators of
+``Tensor`` for it: when the tensor is floating point and the number a Python ``float`` or
+``int``, the node keeps only the number (as a 0-d array of the tensor's dtype, which NumPy
+multiplies faster than a Python float), never the tensor, so an in-place change of the
+tensor afterwards is no error, as in PyTorch, whose nodes for these keep only the scalar.
+Any other operand goes to the general ops of ``arithmetic``.
+
+Example:
+    >>> import autograd as ag
+    >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = 1 - x * 3
+    >>> y.grad_fn, y.grad_fn.next_functions[0][0]
+    (<RsubBackward1>, <MulBackward0>)
+    >>> y.sum().backward(); x.grad
+    tensor([-3., -3.])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function, attach
+from ..grad_mode import state as _grad
+from ..tensor import Tensor, _wrap
+from . import arithmetic as A
+from ._util import scalar_operand
+
+_new = object.__new__
+
+
+class AddScalar(Function):
+    """``x + s`` and ``s + x``: the gradient passes through."""
+
+    name = "add"
+    backward_name = "AddBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g, None
+
+
+class SubScalar(Function):
+    """``x - s``: the gradient passes through."""
+
+    name = "sub"
+    backward_name = "SubBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g, None
+
+
+class RsubScalar(Function):
+    """``s - x``: the gradient changes sign."""
+
+    name = "sub"
+    backward_name = "RsubBackward1"
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return (np.negative(g),)
+
+
+class MulScalar(Function):
+    """``x * s`` and ``s * x``: the gradient times ``s``."""
+
+    name = "mul"
+    backward_name = "MulBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.scalar, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g * ctx.scalar, None
+
+
+class DivScalar(Function):
+    """``x / s``: the gradient divided by ``s``."""
+
+    name = "div"
+    backward_name = "DivBackward0"
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.scalar, None
+
+    @staticmethod
+    def backward_arrays(ctx, g):
+        return g / ctx.scalar, None
+
+
+def _result(cls, x: Tensor, out, scalar) -> Tensor:
+    """Wrap ``out`` (computed from ``x`` and ``scalar``), attaching a ``cls`` node when ``x`` is recorded.
+
+    Its edges are PyTorch's: one for ``x`` and an empty one for the number (none for ``s - x``)."""
+    if out.__class__ is not np.ndarray:  # NumPy makes 0-d results scalars
+        out = np.asarray(out)
+    if not (x.requires_grad and _grad.enabled):
+        return _wrap(out, None, False)
+    ctx = _new(cls)
+    fn = x.grad_fn
+    edge = (x, -1, x.data.shape) if fn is None else (fn, x._oi, x.data.shape)
+    ctx.next_edges = (edge,) if cls is RsubScalar else (edge, None)
+    ctx.scalar = scalar
+    return attach(ctx, out)
+
+
+def _operator(node: type, ufunc: np.ufunc, general, reflected: bool, spelling: str):
+    """A ``Tensor`` operator: the ``node`` fast path for a float tensor and a number, else ``general``."""
+
+    def operator(self: Tensor, other) -> Tensor:
+        c = other.__class__
+        if (c is float or c is int) and self.data.dtype.kind == "f":
+            d = self.data
+            s = scalar_operand(other, d.dtype)
+            return _result(node, self, ufunc(s, d) if reflected else ufunc(d, s), s)
+        return general(other, self) if reflected else general(self, other)
+
+    operator.__name__ = operator.__qualname__ = ufunc.__name__ if not reflected else "r" + ufunc.__name__
+    operator.__doc__ = f"``{spelling}`` for a Tensor ``x``: a lean node when ``s`` is a number (see the module example)."
+    return operator
+
+
+add = _operator(AddScalar, np.add, A.Add.apply, False, "x + s")
+radd = _operator(AddScalar, np.add, A.Add.apply, True, "s + x")
+sub = _operator(SubScalar, np.subtract, A.Sub.apply, False, "x - s")
+rsub = _operator(RsubScalar, np.subtract, A.Sub.apply, True, "s - x")
+mul = _operator(MulScalar, np.multiply, A.Mul.apply, False, "x * s")
+rmul = _operator(MulScalar, np.multiply, A.Mul.apply, True, "s * x")
+div = _operator(DivScalar, np.true_divide, A.Div.apply, False, "x / s")
