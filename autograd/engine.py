@@ -219,8 +219,13 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                     in_grads = (in_grads,)
                 if len(in_grads) != len(edges):
                     in_grads = _check_count(fn, in_grads)
-                if not retain_graph:
-                    fn.release()
+                if not retain_graph:  # fn.release(), inlined: the call costs as much as the stores
+                    fn.freed = True
+                    if fn.saved is not None:
+                        fn.saved = None
+                        fn.saved_versions = ()
+                    if fn.save_output:
+                        fn.out_data = None
             else:
                 in_grads = _run_node(fn, grads, raw, retain_graph, capture)
             # deliver each input gradient; the last node made ready runs next, its gradient handed over

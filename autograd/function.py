@@ -181,8 +181,9 @@ class Function:
     def release(self) -> None:
         """Drop what the node saved (called by the engine after backward unless ``retain_graph``)."""
         self.freed = True
-        self.saved = None
-        self.saved_versions = ()
+        if self.saved is not None:  # stores only where there is something to drop: a new attribute costs more
+            self.saved = None
+            self.saved_versions = ()
         if self.save_output:
             self.out_data = None
 

@@ -30,7 +30,15 @@ from ._util import scalar_operand
 _new = object.__new__
 
 
-class AddScalar(Function):
+class _ScalarNode(Function):
+    """A node with one edge, to the tensor; PyTorch lists a second, empty one for the number."""
+
+    @property
+    def next_functions(self) -> tuple:
+        return super().next_functions + ((None, 0),)
+
+
+class AddScalar(_ScalarNode):
     """``x + s`` and ``s + x``: the gradient passes through."""
 
     name = "add"
@@ -38,26 +46,18 @@ class AddScalar(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g, None
+        return (g,)
 
     @staticmethod
     def backward_arrays(ctx, g):
-        return g, None
+        return (g,)
 
 
-class SubScalar(Function):
+class SubScalar(AddScalar):
     """``x - s``: the gradient passes through."""
 
     name = "sub"
     backward_name = "SubBackward0"
-
-    @staticmethod
-    def backward(ctx, g):
-        return g, None
-
-    @staticmethod
-    def backward_arrays(ctx, g):
-        return g, None
 
 
 class RsubScalar(Function):
@@ -75,7 +75,7 @@ class RsubScalar(Function):
         return (np.negative(g),)
 
 
-class MulScalar(Function):
+class MulScalar(_ScalarNode):
     """``x * s`` and ``s * x``: the gradient times ``s``."""
 
     name = "mul"
@@ -83,14 +83,14 @@ class MulScalar(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g * ctx.scalar, None
+        return (g * ctx.scalar,)
 
     @staticmethod
     def backward_arrays(ctx, g):
-        return g * ctx.scalar, None
+        return (g * ctx.scalar,)
 
 
-class DivScalar(Function):
+class DivScalar(_ScalarNode):
     """``x / s``: the gradient divided by ``s``."""
 
     name = "div"
@@ -98,25 +98,22 @@ class DivScalar(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return g / ctx.scalar, None
+        return (g / ctx.scalar,)
 
     @staticmethod
     def backward_arrays(ctx, g):
-        return g / ctx.scalar, None
+        return (g / ctx.scalar,)
 
 
 def _result(cls, x: Tensor, out, scalar) -> Tensor:
-    """Wrap ``out`` (computed from ``x`` and ``scalar``), attaching a ``cls`` node when ``x`` is recorded.
-
-    Its edges are PyTorch's: one for ``x`` and an empty one for the number (none for ``s - x``)."""
+    """Wrap ``out`` (computed from ``x`` and ``scalar``), attaching a ``cls`` node when ``x`` is recorded."""
     if out.__class__ is not np.ndarray:  # NumPy makes 0-d results scalars
         out = np.asarray(out)
     if not (x.requires_grad and _grad.enabled):
         return _wrap(out, None, False)
     ctx = _new(cls)
     fn = x.grad_fn
-    edge = (x, -1, x.data.shape) if fn is None else (fn, x._oi, x.data.shape)
-    ctx.next_edges = (edge,) if cls is RsubScalar else (edge, None)
+    ctx.next_edges = ((x, -1, x.data.shape) if fn is None else (fn, x._oi, x.data.shape),)
     ctx.scalar = scalar
     return attach(ctx, out)
 
