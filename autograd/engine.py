@@ -108,7 +108,8 @@ def _seed_grads(tensors: list, grad_tensors) -> list:
                     f"grad can be implicitly created only for scalar outputs (got shape {tuple(t.shape)}); "
                     "pass gradient= with the output's shape"
                 )
-            g = _wrap(np.ones_like(t.data), None, False)
+            d = t.data  # (np.array of a 0-d one is 5x faster than np.ones_like)
+            g = _wrap(np.ones(d.shape, d.dtype) if d.ndim else np.array(1, dtype=d.dtype), None, False)
         else:
             if not isinstance(g, Tensor):
                 g = _wrap(np.asarray(g, dtype=t.data.dtype), None, False)

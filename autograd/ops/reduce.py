@@ -35,12 +35,32 @@ def _expand_back(g: Tensor, in_shape: tuple, dims, keepdim: bool) -> Tensor:
     return g.expand(in_shape)
 
 
+_MATERIALIZE_BELOW = 1 << 16  # elements: below this a reduction's gradient is filled in, above it a view
+
+
+def _spread(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """A reduction's (keepdim-shaped) array gradient ``g`` spread over ``shape``.
+
+    Small results are written out: ``np.broadcast_to`` spends about 2 us in Python, more than
+    filling a few thousand elements, and a leaf can keep a fresh array without copying it.
+    Large ones stay a read-only broadcast view (no memory).
+    """
+    size = 1
+    for n in shape:
+        size *= n
+    if size >= _MATERIALIZE_BELOW:
+        return np.broadcast_to(g, shape)
+    out = np.empty(shape, dtype=g.dtype)
+    out[...] = g
+    return out
+
+
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.dims, ctx.keepdim = dims, keepdim
         d = x.data
-        out = np.sum(d, axis=dims, keepdims=keepdim)
+        out = d.sum(axis=dims, keepdims=keepdim)
         if d.dtype.kind in "biu":
             out = np.asarray(out, dtype=np.int64)
         return out
@@ -54,7 +74,7 @@ class Sum(Function):
         shape = ctx.next_edges[0][2]
         if not ctx.keepdim:
             g = g.reshape(keepdim_shape(shape, ctx.dims))
-        return np.broadcast_to(g, shape), None, None
+        return _spread(g, shape), None, None
 
 
 class Mean(Function):
@@ -77,7 +97,7 @@ class Mean(Function):
         shape = ctx.next_edges[0][2]
         if not ctx.keepdim:
             g = g.reshape(keepdim_shape(shape, ctx.dims))
-        return np.broadcast_to(g / ctx.count, shape), None, None
+        return _spread(g / ctx.count, shape), None, None
 
 
 class MaxMin(Function):

@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..function import Function, attach
+from .. import anomaly as _anomaly
+from .. import scope as _scope
+from ..function import Function
 from ..grad_mode import state as _grad
 from ..tensor import Tensor, _wrap
 from . import arithmetic as A
 from ._util import scalar_operand
 
 _new = object.__new__
+_scope_state = _scope.state
+_anomaly_state = _anomaly.state
 
 
 class _ScalarNode(Function):
@@ -105,29 +109,37 @@ class DivScalar(_ScalarNode):
         return (g / ctx.scalar,)
 
 
-def _result(cls, x: Tensor, out, scalar) -> Tensor:
-    """Wrap ``out`` (computed from ``x`` and ``scalar``), attaching a ``cls`` node when ``x`` is recorded."""
-    if out.__class__ is not np.ndarray:  # NumPy makes 0-d results scalars
-        out = np.asarray(out)
-    if not (x.requires_grad and _grad.enabled):
-        return _wrap(out, None, False)
-    ctx = _new(cls)
-    fn = x.grad_fn
-    ctx.next_edges = ((x, -1, x.data.shape) if fn is None else (fn, x._oi, x.data.shape),)
-    ctx.scalar = scalar
-    return attach(ctx, out)
-
-
 def _operator(node: type, ufunc: np.ufunc, general, reflected: bool, spelling: str):
     """A ``Tensor`` operator: the ``node`` fast path for a float tensor and a number, else ``general``."""
 
     def operator(self: Tensor, other) -> Tensor:
         c = other.__class__
-        if (c is float or c is int) and self.data.dtype.kind == "f":
-            d = self.data
-            s = scalar_operand(other, d.dtype)
-            return _result(node, self, ufunc(s, d) if reflected else ufunc(d, s), s)
-        return general(other, self) if reflected else general(self, other)
+        if not ((c is float or c is int) and self.data.dtype.kind == "f"):
+            return general(other, self) if reflected else general(self, other)
+        d = self.data
+        s = scalar_operand(other, d.dtype)
+        out = ufunc(s, d) if reflected else ufunc(d, s)
+        if out.__class__ is not np.ndarray:  # NumPy makes 0-d results scalars
+            out = np.asarray(out)
+        if not (self.requires_grad and _grad.enabled):
+            return _wrap(out, None, False)
+        # function.attach for this one case, inlined: these operators are the commonest ops of all
+        ctx = _new(node)
+        fn = self.grad_fn
+        ctx.next_edges = ((self, -1, d.shape) if fn is None else (fn, self._oi, d.shape),)
+        ctx.scalar = s
+        if _scope_state.current:
+            ctx.scope = _scope_state.current
+        if _anomaly_state.enabled:
+            ctx.trace = _anomaly.user_frame()
+        ctx.out_dtypes = (out.dtype,)
+        res = _new(Tensor)
+        res.data = out
+        res.requires_grad = True
+        res.grad = res._hooks = None
+        res.grad_fn = ctx
+        res._version = res._oi = 0
+        return res
 
     operator.__name__ = operator.__qualname__ = ufunc.__name__ if not reflected else "r" + ufunc.__name__
     operator.__doc__ = f"``{spelling}`` for a Tensor ``x``: a lean node when ``s`` is a number (see the module example)."
