@@ -33,7 +33,7 @@ def scalar_operand(value: float, dtype: np.dtype):
     arr = cache.get(value)
     if arr is not None:
         return arr
-    if value == 0.0 or value != value or abs(value) > np.finfo(dtype).max:
+    if value == 0.0 or value != value or abs(value) > float(np.finfo(dtype).max):
         return value
     if len(cache) >= _SCALAR_CACHE_SIZE:
         cache.clear()
