@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from autograd.kernels.special import erfinv
 from autograd.random import Generator, rng
 from autograd.tensor import Tensor
 
@@ -148,8 +149,6 @@ def trunc_normal_(
         >>> bool((w.abs() <= 0.5).all())
         True
     """
-    from scipy.special import erfinv
-
     if not a < b:
         raise ValueError(f"nn.init.trunc_normal_: expected a < b, got a={a}, b={b}")
 

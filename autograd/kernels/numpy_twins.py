@@ -17,16 +17,12 @@ import math
 
 import numpy as np
 
+from .special import erf as _erf
+
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_C = 0.044715
-
-
-def _erf(x):
-    from scipy.special import erf  # imported on first use: scipy.special costs ~0.2 s at import
-
-    return erf(x)
 
 
 def relu(x):
