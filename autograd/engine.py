@@ -203,7 +203,12 @@ def _run(roots: list, seeds: list, retain_graph: bool, create_graph: bool, captu
                 leaves.append((t, g))
             else:
                 _accumulate(buffers, fn, t._oi, g)
-        ready = [fn for fn, n in deps.items() if n == 0]
+        # only a root can have no edge leading into it: every other node was reached through one
+        ready = []
+        for t in roots:
+            fn = t.grad_fn
+            if fn is not None and deps[fn] == 0 and fn not in ready:
+                ready.append(fn)
         anomaly = _anomaly.state.enabled
         unbroadcast = sum_array_to_shape if raw else sum_to_shape
         fast = raw and capture is None  # the usual loss.backward(): array formulas, no grad() capture
