@@ -140,7 +140,7 @@ def _relu(x, out):
 
 @njit(inline="always")
 def _relu_b(g, v):
-    return g if v > 0 else 0.0
+    return 0.0 if v <= 0 else g  # as PyTorch's threshold_backward: a NaN input passes its gradient
 
 
 @njit

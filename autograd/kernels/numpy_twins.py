@@ -30,7 +30,7 @@ def relu(x):
 
 
 def relu_backward(g, x):
-    return np.where(x > 0, g, 0).astype(g.dtype, copy=False)
+    return np.where(x <= 0, 0, g).astype(g.dtype, copy=False)  # a NaN input passes its gradient, as PyTorch
 
 
 def leaky_relu(x, slope):

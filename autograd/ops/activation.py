@@ -82,7 +82,7 @@ def _mask(cond, like: Tensor) -> Tensor:
 
 # ---- derivatives written with autograd ops (f' and f''); None means f'' == 0 ----
 def _relu_d1(x):
-    return _mask(x.data > 0, x)
+    return _mask(~(x.data <= 0), x)  # 1 at a NaN input, as PyTorch
 
 
 def _leaky_d1(x, slope):

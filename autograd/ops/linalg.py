@@ -109,7 +109,7 @@ class Linear(Function):
         ctx.activation = activation
         ctx.save_for_backward(x, weight)
         if activation:
-            ctx.out_mask = out > 0
+            ctx.out_mask = ~(out <= 0)  # NaN passes, as PyTorch's relu backward
         return out
 
     @staticmethod

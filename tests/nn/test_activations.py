@@ -133,3 +133,22 @@ def test_bad_arguments():
         nn.Hardtanh(1.0, -1.0)
     with pytest.raises(IndexError, match="Dimension out of range"):
         F.softmax(ag.zeros(2, 3), dim=2)
+
+
+def test_relu_passes_the_gradient_at_nan_as_pytorch():
+    # PyTorch's threshold_backward zeroes the gradient where input <= 0, so a NaN input passes it
+    torch = pytest.importorskip("torch")
+    vals = [float("nan"), 1.0, -1.0, 0.0]
+    x = ag.tensor(vals, requires_grad=True)
+    ag.relu(x).sum().backward()
+    xt = torch.tensor(vals, requires_grad=True)
+    torch.relu(xt).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, xt.grad.numpy())
+    (g,) = ag.grad(ag.relu(x).sum(), [x], create_graph=True)  # the Tensor-level backward too
+    np.testing.assert_array_equal(g.data, xt.grad.numpy())
+    # the ReLU fused into Linear's epilogue
+    w = ag.eye(4, requires_grad=True)
+    ag.linear_relu(x.detach()[None], w).sum().backward()
+    wt = torch.eye(4, requires_grad=True)
+    torch.relu(torch.nn.functional.linear(xt.detach()[None], wt)).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, wt.grad.numpy())
