@@ -31,7 +31,7 @@ _METHODS = {
     "__pow__": _op(A.Pow.apply), "__rpow__": _r(A.Pow.apply),
     "__matmul__": _op(L.Matmul.apply), "__rmatmul__": _r(L.Matmul.apply),
     "__neg__": ops.neg, "__abs__": ops.abs, "__pos__": lambda self: self,
-    "__floordiv__": lambda self, o: ops.div(self, o, rounding_mode="floor"),
+    "__floordiv__": ops.floor_divide, "__rfloordiv__": _r(ops.floor_divide), "floor_divide": ops.floor_divide,
     # unary math and activations
     "abs": ops.abs, "exp": ops.exp, "log": ops.log, "log1p": ops.log1p, "sqrt": ops.sqrt, "rsqrt": ops.rsqrt,
     "sin": ops.sin, "cos": ops.cos, "erf": ops.erf, "sign": ops.sign, "clamp": ops.clamp, "clip": ops.clamp,

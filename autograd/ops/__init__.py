@@ -1,7 +1,7 @@
 """Differentiable ops, one module per family; each op's forward and backward side by side."""
 
 from .activation import elu, gelu, leaky_relu, relu, sigmoid, silu, softplus, tanh
-from .arithmetic import add, div, maximum, minimum, mul, pow, sub, where
+from .arithmetic import add, div, floor_divide, maximum, minimum, mul, pow, sub, where
 from .compare import all, allclose, any, eq, equal, ge, gt, isfinite, isnan, le, logical_and, logical_not, logical_or, lt, ne
 from .index import getitem, masked_fill
 from .inplace import add_, clamp_, copy_, div_, fill_, mul_, setitem, sub_, zero_

@@ -19,7 +19,7 @@ from .. import dtypes as _dt
 from ..function import Function
 from ..tensor import Tensor, to_array
 from ._util import broadcast_error, const, promote, scalar_operand
-from .unary import ZeroGrad
+from .unary import NoDerivative, ZeroGrad
 
 
 def _val(x, g: np.ndarray):
@@ -296,6 +296,23 @@ def div(input, other, rounding_mode=None) -> Tensor:
         q = np.true_divide(x, y)
         return ZeroGrad.apply("div", np.asarray(np.trunc(q).astype(np.result_type(x, y))), input, other)
     raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+
+
+def floor_divide(input, other) -> Tensor:
+    """``input // other``, rounded toward minus infinity; as in PyTorch, it has no derivative: a
+    backward pass through it raises.
+
+    Example:
+        >>> import autograd as ag
+        >>> ag.floor_divide(ag.tensor([7.0, -7.0]), 2)
+        tensor([ 3., -4.])
+    """
+    x, y = promote(input, other)
+    try:
+        out = np.floor_divide(x, y)
+    except ValueError:
+        raise broadcast_error("floor_divide", x, y) from None
+    return NoDerivative.apply("floor_divide", np.asarray(out), input, other)
 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001

@@ -249,6 +249,16 @@ class ZeroGrad(Function):
         return self.op
 
 
+class NoDerivative(ZeroGrad):
+    """An op PyTorch records but cannot differentiate (``//``): backward raises, naming it."""
+
+    backward_name = "NotImplemented"
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
+
+
 def _unary(cls, doc_example: str):
     def op(input: Tensor) -> Tensor:
         return cls.apply(input)

@@ -90,10 +90,12 @@ same("div", lambda t, a: 2.0 / a, [S((2, 3), "nonzero")], label="rdiv", covers=(
 same("div", lambda t, a, b: a / b, [S((4,), (1, 9), "int64"), S((4,), (1, 4), "int64")], label="int/int")
 same("div", lambda t, a, b: t.div(a, b, rounding_mode="floor"), [S((5,), (-9, 9), "int64"), S((5,), (1, 4), "int64")],
      label="floor-int", nondiff=True)
-# PyTorch's ``//`` has no derivative (backward raises); here it is div(rounding_mode="floor"), with zero gradients
-case("div", lambda a, b: a // b, [S((5,), "wide"), S((5,), "nonzero")], lambda t, a, b: t.div(a, b, rounding_mode="floor"),
-     label="floordiv",
+# ``//`` has no derivative, as in PyTorch (a backward pass through it raises): values only
+same("floor_divide", lambda t, a, b: a // b, [S((5,), "wide"), S((5,), "nonzero")], label="operator", nondiff=True,
      covers=("Tensor.__floordiv__",))
+same("floor_divide", lambda t, a: 7.5 // a, [S((5,), "nonzero")], label="reflected", nondiff=True, covers=("Tensor.__rfloordiv__",))
+same("floor_divide", lambda t, a, b: t.floor_divide(a, b), [S((2, 3), (-9, 9), "int64"), S((3,), (1, 4), "int64")],
+     nondiff=True, covers=("Tensor.floor_divide",))
 same("div", lambda t, a, b: t.div(a, b, rounding_mode="trunc"), [S((5,), "wide"), S((5,), "nonzero")], label="trunc")
 same("pow", lambda t, a: t.pow(a, 3), [S((2, 3))], covers=("Tensor.pow",), **EW)
 same("pow", lambda t, a: a**2.5, [S((2, 3), "positive")], label="float-exponent", covers=("Tensor.__pow__",))

@@ -52,7 +52,7 @@ def _raises(exc, pattern, fn, *watched):
     (lambda x, y: x + y, "add"), (lambda x, y: x - y, "sub"), (lambda x, y: x * y, "mul"), (lambda x, y: x / y, "div"),
     (lambda x, y: x**y, "pow"), (ag.maximum, "maximum"), (ag.minimum, "minimum"), (lambda x, y: x == y, "eq"),
     (lambda x, y: x < y, "lt"), (lambda x, y: ag.where(x > 0, x, y), "where"), (lambda x, y: ag.clamp(x, y), "clamp"),
-    (lambda x, y: ag.div(x, y, rounding_mode="floor"), "div"),
+    (lambda x, y: ag.div(x, y, rounding_mode="floor"), "div"), (lambda x, y: x // y, "floor_divide"),
 ])
 def test_broadcast_mismatch_names_op_and_shapes(trained, op, name):
     a, b, y = trained
@@ -285,3 +285,13 @@ def test_errors_never_leak_numpy_or_numba_messages():
         assert name in msg, f"{name}: {msg}"
         assert not isinstance(info.value, np.exceptions.AxisError), msg
     assert x.grad is None and x._version == 0
+
+
+def test_backward_through_floor_division_raises_as_pytorch(trained):
+    a, b, y = trained
+    q = (y * 3) // 2
+    assert repr(q.grad_fn) == "<NotImplemented>" and q.requires_grad
+    _raises(RuntimeError, "derivative for aten::floor_divide is not implemented", lambda: (q + y).sum().backward(), a, b, y)
+    before = a.grad.data.copy()
+    ag.div(y, 2, rounding_mode="floor").sum().backward()  # PyTorch's div with a rounding mode: zero gradients instead
+    np.testing.assert_array_equal(a.grad.data, before)
