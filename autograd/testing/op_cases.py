@@ -93,7 +93,8 @@ same("div", lambda t, a, b: t.div(a, b, rounding_mode="floor"), [S((5,), (-9, 9)
 # ``//`` has no derivative, as in PyTorch (a backward pass through it raises): values only
 same("floor_divide", lambda t, a, b: a // b, [S((5,), "wide"), S((5,), "nonzero")], label="operator", nondiff=True,
      covers=("Tensor.__floordiv__",))
-same("floor_divide", lambda t, a: 7.5 // a, [S((5,), "nonzero")], label="reflected", nondiff=True, covers=("Tensor.__rfloordiv__",))
+same("floor_divide", lambda t, a: 7.5 // a, [S((5,), "nonzero")], label="reflected", nondiff=True,
+     covers=("Tensor.__rfloordiv__",))
 same("floor_divide", lambda t, a, b: t.floor_divide(a, b), [S((2, 3), (-9, 9), "int64"), S((3,), (1, 4), "int64")],
      nondiff=True, covers=("Tensor.floor_divide",))
 same("div", lambda t, a, b: t.div(a, b, rounding_mode="trunc"), [S((5,), "wide"), S((5,), "nonzero")], label="trunc")
