@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import sys as _sys
+import warnings as _warnings
 
 from . import kernels  # noqa: F401
 from . import methods as _methods
@@ -68,6 +69,14 @@ from .viz import GradWatch, GraphvizNotFoundError, draw_graph, render_graph
 
 bool = bool_  # noqa: A001  (ag.bool is the dtype, as torch.bool)
 _methods.install()
+
+# As in PyTorch, ops are silent about the infs and NaNs they produce (log(0), 0/0, exp overflow):
+# NumPy's floating-point RuntimeWarnings are ignored when raised inside this library's own modules
+# (the Numba kernels never raise them). NaN/inf gradients are what detect_anomaly() reports.
+_warnings.filterwarnings(
+    "ignore", message=r"(divide by zero|invalid value|overflow|underflow) encountered", category=RuntimeWarning,
+    module=r"(autograd|nn|optim)(\.|$)",
+)
 
 autograd = _sys.modules[__name__]  # so ``torch.autograd.grad`` ports unchanged
 

@@ -144,3 +144,20 @@ def test_next_functions_as_pytorch():
     assert idx == 0 and mul is not None
     leaf, none = mul.next_functions
     assert leaf[0].variable is w and none == (None, 0)
+
+
+def test_ops_are_silent_about_inf_and_nan_as_pytorch():
+    # a script's view (pytest resets the warning filters a library installs at import, so run one)
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np, autograd as ag\n"
+        "x = ag.tensor([0.0, 1.0, -1.0], requires_grad=True)\n"
+        "y = x.log() + x / 0 + (x * 1000).exp() + x.sqrt() + (x - x) / (x - x)\n"
+        "y.sum().backward()\n"
+        "np.log(np.zeros(1))  # the user's own NumPy code still warns\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = [ln for ln in r.stderr.splitlines() if "Warning" in ln]
+    assert len(lines) == 1 and "divide by zero encountered in log" in lines[0] and "<string>:5" in lines[0], r.stderr
