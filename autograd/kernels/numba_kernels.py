@@ -186,7 +186,7 @@ def _elu(x, out, alpha):
 
 @njit(inline="always")
 def _elu_b(g, v, alpha):
-    return g if v > 0 else g * (alpha * _exp(min(v, 0.0)))
+    return g * (alpha * _exp(v)) if v <= 0 else g  # a NaN input passes its gradient, as PyTorch
 
 
 @njit

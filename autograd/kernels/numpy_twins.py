@@ -46,7 +46,7 @@ def elu(x, alpha):
 
 
 def elu_backward(g, x, alpha):
-    return np.where(x > 0, g, g * alpha * np.exp(np.minimum(x, 0))).astype(g.dtype, copy=False)
+    return np.where(x <= 0, g * alpha * np.exp(np.minimum(x, 0)), g).astype(g.dtype, copy=False)  # NaN passes g
 
 
 def sigmoid(x):

@@ -20,6 +20,7 @@ from .. import kernels as K
 from ..function import Function
 from ..tensor import Tensor
 from ._util import const, default_float
+from .arithmetic import where
 
 
 class _Activation(Function):
@@ -94,13 +95,12 @@ def _elu_neg(x, alpha):
     return x.clamp(max=0.0).exp() * alpha
 
 
-def _elu_d1(x, alpha):
-    pos = _mask(x.data > 0, x)
-    return pos + (1 - pos) * _elu_neg(x, alpha)
+def _elu_d1(x, alpha):  # 1 at a NaN input, as PyTorch (its negative branch is taken only where x <= 0)
+    return where(const(x.data <= 0), _elu_neg(x, alpha), 1.0)
 
 
 def _elu_d2(x, alpha):
-    return (1 - _mask(x.data > 0, x)) * _elu_neg(x, alpha)
+    return where(const(x.data <= 0), _elu_neg(x, alpha), 0.0)
 
 
 def _sigmoid_d1(x):

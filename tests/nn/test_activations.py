@@ -135,17 +135,20 @@ def test_bad_arguments():
         F.softmax(ag.zeros(2, 3), dim=2)
 
 
-def test_relu_passes_the_gradient_at_nan_as_pytorch():
-    # PyTorch's threshold_backward zeroes the gradient where input <= 0, so a NaN input passes it
+@pytest.mark.parametrize("name", ["relu", "elu"])
+def test_relu_and_elu_pass_the_gradient_at_nan_as_pytorch(name):
+    # PyTorch takes the zero / negative branch only where input <= 0, so a NaN input passes the gradient
     torch = pytest.importorskip("torch")
     vals = [float("nan"), 1.0, -1.0, 0.0]
     x = ag.tensor(vals, requires_grad=True)
-    ag.relu(x).sum().backward()
+    getattr(F, name)(x).sum().backward()
     xt = torch.tensor(vals, requires_grad=True)
-    torch.relu(xt).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, xt.grad.numpy())
-    (g,) = ag.grad(ag.relu(x).sum(), [x], create_graph=True)  # the Tensor-level backward too
-    np.testing.assert_array_equal(g.data, xt.grad.numpy())
+    getattr(torch.nn.functional, name)(xt).sum().backward()
+    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-6)
+    (g,) = ag.grad(getattr(F, name)(x).sum(), [x], create_graph=True)  # the Tensor-level backward too
+    np.testing.assert_allclose(g.data, xt.grad.numpy(), rtol=1e-6)
+    if name == "elu":
+        return
     # the ReLU fused into Linear's epilogue
     w = ag.eye(4, requires_grad=True)
     ag.linear_relu(x.detach()[None], w).sum().backward()
