@@ -34,6 +34,7 @@ import numpy as np
 
 from . import anomaly as _anomaly
 from . import scope as _scope
+from . import views as _views
 from .grad_mode import state as _grad
 from .tensor import Tensor, _wrap
 
@@ -95,10 +96,12 @@ class Function:
                 res.requires_grad = False
                 res.grad = res.grad_fn = res._hooks = None
                 res._version = res._oi = 0
+                if out.base is not None:  # a view of an input shares its version counter
+                    _views.link_output(res, args)
                 return res
             if out.__class__ is tuple:
-                return tuple(_as_output(o, None, 0) for o in out)
-            return _as_output(out, None, 0)
+                return _link_outputs(tuple(_as_output(o, None, 0) for o in out), args)
+            return _link_outputs((_as_output(out, None, 0),), args)[0]
         # recording: the hot path of every training step, kept free of calls that a flag can skip.
         # The edges are known before forward runs, so forward can save only what backward will use.
         ctx.recording = True
@@ -118,7 +121,7 @@ class Function:
                 _grad.enabled = True
         else:
             out = cls.forward(ctx, *args) if n_args != 2 else cls.forward(ctx, args[0], args[1])
-        return attach(ctx, out)
+        return attach(ctx, out, args)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):  # pragma: no cover - abstract
@@ -225,10 +228,11 @@ class AccumulateGrad:
         return "<AccumulateGrad>"
 
 
-def attach(ctx: Function, out):
+def attach(ctx: Function, out, args: tuple = ()):
     """The output Tensor(s) of a recorded node ``ctx`` whose ``next_edges`` are set: ``out`` is what forward
-    returned (an array, a Tensor, or a tuple of them). Also records the active module scope and, under
-    ``detect_anomaly``, the user's line."""
+    returned (an array, a Tensor, or a tuple of them) for the arguments ``args``. Also records the active
+    module scope and, under ``detect_anomaly``, the user's line; an output that is a view of an argument
+    shares its version counter."""
     if _scope_state.current:
         ctx.scope = _scope_state.current
     if _anomaly_state.enabled:
@@ -241,17 +245,26 @@ def attach(ctx: Function, out):
         res.grad_fn = ctx
         res._version = res._oi = 0
         ctx.out_dtypes = (out.dtype,)
+        if out.base is not None:
+            _views.link_output(res, args)
     elif out.__class__ is tuple:
         ctx.n_outputs = len(out)
         ctx.out_dtypes = tuple(np.asarray(o.data if isinstance(o, Tensor) else o).dtype for o in out)
-        return tuple(_as_output(o, ctx, i) for i, o in enumerate(out))
+        return _link_outputs(tuple(_as_output(o, ctx, i) for i, o in enumerate(out)), args)
     else:
-        res = _as_output(out, ctx, 0)
+        res = _link_outputs((_as_output(out, ctx, 0),), args)[0]
         ctx.out_dtypes = (res.data.dtype,)
     if ctx.save_output:
         ctx.out_data = res.data
         ctx.out_ref = weakref.ref(res)
     return res
+
+
+def _link_outputs(outs: tuple, args: tuple) -> tuple:
+    for t in outs:
+        if t.data.base is not None:
+            _views.link_output(t, args)
+    return outs
 
 
 def _as_output(out, ctx, index: int) -> Tensor:

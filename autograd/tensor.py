@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes as _dt
+from . import views as _views
 
 _new = object.__new__
 
@@ -202,8 +203,10 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """A tensor sharing the data, cut from the graph."""
-        return _wrap(self.data, None, False)
+        """A tensor sharing the data (and, as in PyTorch, the version counter), cut from the graph."""
+        t = _wrap(self.data, None, False)
+        _views.link(t, self)
+        return t
 
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place."""

@@ -51,7 +51,11 @@ class GetItem(Function):
             out = x.data[index]
         except IndexError as e:
             raise _index_error(e, x.data.shape) from None
-        return out if isinstance(out, np.ndarray) else np.asarray(out)
+        if isinstance(out, np.ndarray):
+            return out
+        if basic:  # one element: a 0-d view (NumPy gives a copied scalar), so it shares memory as in PyTorch
+            return x.data[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return np.asarray(out)
 
     @staticmethod
     def backward(ctx, g):

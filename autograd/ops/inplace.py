@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import views as _views
 from ..grad_mode import state as _grad
 from ..tensor import Tensor, _wrap
 from . import arithmetic as A
@@ -49,10 +50,11 @@ def _rebind(self: Tensor, result: Tensor, op: str) -> Tensor:
                 f"{op}: result type {result.data.dtype} can't be cast to the desired output type {self.data.dtype}"
             )
         result = result.to(self.data.dtype)
-    self.data = result.data
+    self.data = result.data  # a new array: no longer shared with any view or base
     self.grad_fn = result.grad_fn
     self._oi = result._oi
     self.requires_grad = result.requires_grad
+    _views.unlink(self)
     self._version += 1
     return self
 
@@ -76,15 +78,16 @@ def _inplace_binary(self: Tensor, other, fn, ufunc, op: str) -> Tensor:
     if self.data.dtype.kind != "f" and (isinstance(o, float) or (isinstance(o, np.ndarray) and o.dtype.kind == "f")):
         raise RuntimeError(f"{op}: result type Float can't be cast to the desired output type {self.data.dtype}")
     try:
-        if not self.data.flags.writeable:
+        if not self.data.flags.writeable:  # a read-only (broadcast) view: write into a copy of its own
             self.data = self.data.copy()
+            _views.unlink(self)
         ufunc(self.data, o, out=self.data, casting="unsafe")
     except ValueError:
         raise RuntimeError(
             f"{op}: output with shape {tuple(self.data.shape)} doesn't match the broadcast shape "
             f"{np.broadcast_shapes(self.data.shape, np.shape(o)) if _broadcastable(self.data, o) else np.shape(o)}"
         ) from None
-    self._version += 1
+    _views.bump(self)
     return self
 
 
@@ -157,10 +160,11 @@ def fill_(self: Tensor, value) -> Tensor:
     if _records(self, value):
         _check_leaf(self, "fill_")
         return _rebind(self, _alias(self) * 0 + value, "fill_")  # zero gradient to the old value, as PyTorch
-    if not self.data.flags.writeable:
+    if not self.data.flags.writeable:  # a read-only (broadcast) view: write into a copy of its own
         self.data = self.data.copy()
+        _views.unlink(self)
     self.data[...] = value.data if isinstance(value, Tensor) else value
-    self._version += 1
+    _views.bump(self)
     return self
 
 
@@ -188,12 +192,13 @@ def copy_(self: Tensor, src) -> Tensor:
         _check_leaf(self, "copy_")
         return _rebind(self, _alias(self) * 0 + src_t, "copy_")
     try:
-        if not self.data.flags.writeable:
+        if not self.data.flags.writeable:  # a read-only (broadcast) view: write into a copy of its own
             self.data = self.data.copy()
+            _views.unlink(self)
         np.copyto(self.data, src_t.data, casting="unsafe")
     except ValueError:
         raise RuntimeError(f"copy_: src of shape {tuple(src_t.shape)} cannot be broadcast to {tuple(self.data.shape)}") from None
-    self._version += 1
+    _views.bump(self)
     return self
 
 
@@ -212,10 +217,11 @@ def clamp_(self: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
         return _rebind(self, clamp(_alias(self), min, max), "clamp_")
     if min is None and max is None:
         raise RuntimeError("clamp_: at least one of 'min' or 'max' must not be None")
-    if not self.data.flags.writeable:
+    if not self.data.flags.writeable:  # a read-only (broadcast) view: write into a copy of its own
         self.data = self.data.copy()
+        _views.unlink(self)
     np.clip(self.data, min, max, out=self.data)
-    self._version += 1
+    _views.bump(self)
     return self
 
 
@@ -233,8 +239,9 @@ def setitem(self: Tensor, index, value) -> None:
         _rebind(self, IndexPut.apply(_alias(self), idx, value), "index_put_")
         return
     v = value.data if isinstance(value, Tensor) else value
-    if not self.data.flags.writeable:
+    if not self.data.flags.writeable:  # a read-only (broadcast) view: write into a copy of its own
         self.data = self.data.copy()
+        _views.unlink(self)
     try:
         self.data[idx] = v
     except IndexError as e:
@@ -244,4 +251,4 @@ def setitem(self: Tensor, index, value) -> None:
             f"index_put_: shape mismatch: value of shape {np.shape(v)} cannot be broadcast to the indexed shape "
             f"{np.shape(self.data[idx])}"
         ) from None
-    self._version += 1
+    _views.bump(self)

@@ -295,3 +295,66 @@ def test_backward_through_floor_division_raises_as_pytorch(trained):
     before = a.grad.data.copy()
     ag.div(y, 2, rounding_mode="floor").sum().backward()  # PyTorch's div with a rounding mode: zero gradients instead
     np.testing.assert_array_equal(a.grad.data, before)
+
+
+# ---- in-place writes through views: views, detach() and their base share one version counter -------------
+VIEW_WRITES = {
+    "index": lambda x: x[0].mul_(2),
+    "slice": lambda x: x[1:].add_(1),
+    "reshape": lambda x: x.reshape(3, 1).fill_(0),
+    "transpose-of-2d": lambda x: x.unsqueeze(0).T.fill_(0),
+    "detach": lambda x: x.detach().clamp_(0, 0.5),
+    "view-of-view": lambda x: x[1:][0].sub_(1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_WRITES))
+def test_a_write_through_a_view_is_caught_as_pytorch(name):
+    torch = pytest.importorskip("torch")
+    for lib in (ag, torch):
+        leaf = lib.ones(3, requires_grad=True)
+        x = leaf * 1.0
+        y = x.sin()  # keeps x for backward
+        with lib.no_grad():
+            VIEW_WRITES[name](x if lib is ag else x)
+        assert x._version >= 1
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+    assert leaf.grad is None
+
+
+def test_writing_the_base_is_caught_by_a_saved_view():
+    leaf = ag.ones(4, requires_grad=True)
+    x = leaf * 1.0
+    v = x[:2]
+    y = v.exp()  # keeps its output, a fresh array; but mul keeps the view itself
+    z = v * leaf[:2]
+    with ag.no_grad():
+        x.add_(1)
+    assert v._version == x._version == 1 and y.grad_fn is not None
+    _raises(RuntimeError, "modified by an inplace operation", lambda: z.sum().backward(), leaf)
+
+
+def test_view_links_are_dropped_with_the_views():
+    from autograd import views
+
+    x = ag.ones(5)
+    before = len(views._root_of)
+    vs = [x[i] for i in range(5)] + [x.detach(), x.reshape(5, 1).T, x.reshape(5, 1)]
+    assert len(views._root_of) == before + len(vs) and all(views.is_view(v) for v in vs)
+    del vs
+    import gc
+
+    gc.collect()
+    assert len(views._root_of) == before and id(x) not in views._views_of
+    assert not views.is_view(x + 1) and not views.is_view(x[[0, 1]])  # fresh arrays (advanced indexing copies)
+
+
+def test_recorded_in_place_op_leaves_the_view_group():
+    # with the graph involved an in-place op gives the tensor a new array (it no longer shares memory)
+    from autograd import views
+
+    x = ag.ones(3, requires_grad=True) * 1.0
+    v = x[1:]
+    v.mul_(2)
+    assert not views.is_view(v) and v._version == 1 and x._version == 0
