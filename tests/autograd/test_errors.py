@@ -336,15 +336,16 @@ def test_writing_the_base_is_caught_by_a_saved_view():
 
 
 def test_view_links_are_dropped_with_the_views():
+    import gc
+
     from autograd import views
 
+    gc.collect()  # views left by earlier tests
     x = ag.ones(5)
     before = len(views._root_of)
     vs = [x[i] for i in range(5)] + [x.detach(), x.reshape(5, 1).T, x.reshape(5, 1)]
     assert len(views._root_of) == before + len(vs) and all(views.is_view(v) for v in vs)
     del vs
-    import gc
-
     gc.collect()
     assert len(views._root_of) == before and id(x) not in views._views_of
     assert not views.is_view(x + 1) and not views.is_view(x[[0, 1]])  # fresh arrays (advanced indexing copies)
