@@ -27,13 +27,13 @@ Example:
 from __future__ import annotations
 
 import os
-import types
 from time import perf_counter as _clock
 
 import numpy as np
 
+from autograd.kernels.adaptive import PARALLEL_MIN, Adaptive, parallel_copy, threads
+
 BACKEND = os.environ.get("AUTOGRAD_KERNELS", "numba").strip().lower()
-PARALLEL_MIN = 1 << 18  # elements; below this the serial loop always wins
 _NUMBA_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 try:  # prange is range unless the loop is compiled with parallel=True
@@ -279,34 +279,13 @@ def compiled(name: str, parallel: bool = False):
         from autograd.kernels.jit import njit
 
         loop = _LOOPS[name]
-        if parallel:  # a copy under its own name, so the on-disk caches of the two versions stay apart
-            loop = types.FunctionType(loop.__code__, loop.__globals__, loop.__name__ + "_parallel")
-            loop.__qualname__ = loop.__name__
-            fn = njit(loop, parallel=True)
-        else:
-            fn = njit(loop)
+        fn = parallel_copy(loop) if parallel else njit(loop)
         _compiled[key] = fn
     return fn
 
 
-def _threads() -> int:
-    import numba
-
-    return numba.get_num_threads()
-
-
-class _Adaptive:
-    """Runs kernel ``name`` serial or parallel, whichever took less time per element lately.
-
-    Each version keeps its last ``WINDOW`` timings and the faster median wins. Versions
-    run in bursts whose first call is not counted (it may compile, and it wakes the
-    worker threads: a lone parallel call is slower than one in a run of them, which is
-    how training calls it). Both start with a burst of ``WINDOW + 1`` calls; then, so
-    that the timings follow the machine's load, the slower version gets a burst of
-    ``BURST`` calls (whose timings replace its old ones) after ``PROBE`` calls, then after
-    twice as many each time it is still the slower (up to ``MAX_PROBE``): a version that
-    stalls on a busy machine costs little while it keeps losing, and wins back within
-    ``MAX_PROBE`` calls once the machine is quiet.
+class _Adaptive(Adaptive):
+    """``autograd.kernels.adaptive.Adaptive`` over optimizer kernel ``name`` (serial or ``prange``).
 
     Example:
         >>> import numpy as np
@@ -316,54 +295,15 @@ class _Adaptive:
         array([0.5, 0.5, 0.5, 0.5])
     """
 
-    WINDOW = 5
-    BURST = 3
-    PROBE = 8
-    MAX_PROBE = 256
-
     def __init__(self, name: str) -> None:
+        super().__init__()
         self.name = name
-        self.times: dict[bool, list[float]] = {False: [], True: []}
-        self.calls = 0
-        self.best: bool | None = None
-        self.interval = self.PROBE
-        self.next_probe = 0
-        self.burst: tuple[bool, int] | None = None  # (version, calls left)
 
-    def choose(self) -> tuple[bool, bool]:
-        """``(parallel, record)``: which version runs next, and whether its time counts."""
-        self.calls += 1
-        if self.burst is None:
-            tp, ts = self.times[True], self.times[False]
-            if not tp or not ts:  # explore: parallel first (it usually wins), then serial
-                self.burst = (not tp, self.WINDOW + 1)
-            else:
-                best = sorted(tp)[len(tp) // 2] <= sorted(ts)[len(ts) // 2]
-                if best != self.best:  # a new winner: watch the loser closely again
-                    self.best, self.interval = best, self.PROBE
-                    self.next_probe = self.calls + self.interval
-                if self.calls < self.next_probe:
-                    return best, True
-                self.interval = min(2 * self.interval, self.MAX_PROBE)
-                self.next_probe = self.calls + self.interval
-                self.burst = (not best, self.BURST)
-                self.times[not best] = []
-            version, left = self.burst
-            self.burst = (version, left - 1)
-            return version, False
-        version, left = self.burst
-        self.burst = (version, left - 1) if left > 1 else None
-        return version, True
+    def version(self, parallel: bool):
+        return compiled(self.name, parallel)
 
-    def __call__(self, *args) -> None:
-        parallel, record = self.choose()
-        fn = compiled(self.name, parallel)
-        start = _clock()
-        fn(*args)
-        if record:
-            times = self.times[parallel]
-            times.append((_clock() - start) / max(args[0].shape[0], 1))
-            del times[: -self.WINDOW]
+    def clock(self) -> float:
+        return _clock()
 
 
 _adaptive: dict[tuple[str, np.dtype], _Adaptive] = {}
@@ -380,7 +320,7 @@ def select(name: str, dtype: np.dtype, n: int):
     """
     if BACKEND == "numpy" or dtype not in _NUMBA_DTYPES:
         return twins[name]
-    if n < PARALLEL_MIN or name not in PARALLEL or _threads() < 2:
+    if n < PARALLEL_MIN or name not in PARALLEL or threads() < 2:
         return compiled(name)
     key = (name, dtype)
     run = _adaptive.get(key)

@@ -310,3 +310,30 @@ def test_saturated_float32_sigmoid_gradient_is_zero_as_in_pytorch():
     g = np.ones(4, dtype=np.float32)
     np.testing.assert_array_equal(numba_kernels.sigmoid_backward(g, x), numpy_twins.sigmoid_backward(g, x))
     assert numba_kernels.sigmoid_backward(g, x)[0] == 0.0
+
+
+def test_relu_on_large_arrays_runs_serial_or_two_threads_with_the_same_result():
+    from autograd.kernels import adaptive
+    from autograd.kernels import numba_kernels as NK
+    from autograd.kernels import numpy_twins as T
+
+    if adaptive.threads() < 2:
+        pytest.skip("Numba has one thread: relu stays serial")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(adaptive.PARALLEL_MIN + 3).astype(np.float32)
+    x[5] = np.nan
+    g = rng.standard_normal(x.size).astype(np.float32)
+    for parallel in (False, True):
+        out = np.empty_like(x)
+        run = adaptive.LoopAdaptive(NK._relu)
+        run.version(parallel)(x, out)
+        np.testing.assert_array_equal(out, T.relu(x))
+        gout = np.empty_like(x)
+        adaptive.LoopAdaptive(NK._relu_backward, size_arg=1).version(parallel)(g, x, gout)
+        np.testing.assert_array_equal(gout, T.relu_backward(g, x))
+    for _ in range(12):  # through the public wrappers: both versions get timed, results stay exact
+        np.testing.assert_array_equal(NK.relu(x), T.relu(x))
+        np.testing.assert_array_equal(NK.relu_backward(g, x), T.relu_backward(g, x))
+    for f in (NK.relu, NK.relu_backward):
+        run = f.runners[np.dtype(np.float32)]
+        assert run.times[False] and run.times[True]  # both versions were tried
