@@ -543,19 +543,15 @@ def _relu_inplace(out):
 
 
 # ---- wrappers: the twins' signatures; ``lo <= size < hi`` runs the loop, else the twin ----
-def _large(loop, size_arg: int, runners: dict):
-    """For arrays of ``PARALLEL_MIN`` elements and more: the loop's serial/2-thread runner (per dtype), or
-    None when Numba has one thread."""
+def _large(loop, size_arg: int, runners: dict, dt):
+    """``loop`` for an array of ``PARALLEL_MIN`` elements or more: its serial/2-thread runner for dtype ``dt``
+    (kept in ``runners``), or the loop itself when Numba has one thread."""
     if threads() < 2:
-        return None
-
-    def pick(dt):
-        run = runners.get(dt)
-        if run is None:
-            run = runners[dt] = LoopAdaptive(loop, size_arg)
-        return run
-
-    return pick
+        return loop
+    run = runners.get(dt)
+    if run is None:
+        run = runners[dt] = LoopAdaptive(loop, size_arg)
+    return run
 
 
 def make_unary(loop, twin, lo: int = 0, hi: float = _INF, nparams: int = 0, parallel: bool = False):
@@ -576,10 +572,7 @@ def make_unary(loop, twin, lo: int = 0, hi: float = _INF, nparams: int = 0, para
                 dt = x.dtype
                 if dt is _F32 or dt is _F64:
                     out = np.empty(x.shape, dt)
-                    run = loop
-                    if parallel and x.size >= PARALLEL_MIN:
-                        pick = _large(loop, 0, runners)
-                        run = loop if pick is None else pick(dt)
+                    run = _large(loop, 0, runners, dt) if parallel and x.size >= PARALLEL_MIN else loop
                     run(x.ravel(), out.reshape(-1))
                     return out
             return twin(x)
@@ -621,10 +614,7 @@ def make_binary(loop, twin, lo: int = 0, hi: float = _INF, nparams: int = 0, par
                 if params:
                     params = [p if type(p) is bool else float(p) for p in params]
                 gf = g.ravel() if g.flags.c_contiguous or any(g.strides) else g.reshape(-1)[:1].copy()
-                run = loop
-                if parallel and x.size >= PARALLEL_MIN:
-                    pick = _large(loop, 1, runners)
-                    run = loop if pick is None else pick(dt)
+                run = _large(loop, 1, runners, dt) if parallel and x.size >= PARALLEL_MIN else loop
                 run(gf, x.ravel(), out.reshape(-1), *params)
                 return out
         return twin(g, x, *params)
