@@ -91,11 +91,7 @@ class Function:
             # fixed-arity calls: Python calls ``f(ctx, *args)`` through a slower path
             out = cls.forward(ctx, *args) if n_args != 2 else cls.forward(ctx, args[0], args[1])
             if out.__class__ is np.ndarray:
-                res = _new(Tensor)
-                res.data = out
-                res.requires_grad = False
-                res.grad = res.grad_fn = res._hooks = None
-                res._version = res._oi = 0
+                res = _wrap(out, None, False)
                 if out.base is not None:  # a view of an input shares its version counter
                     _views.link_output(res, args)
                 return res
