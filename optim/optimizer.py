@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from autograd import dtypes as _dt
+from autograd import views as _views
 from autograd.grad_mode import enable_grad
 from autograd.tensor import Tensor, _wrap
 
@@ -223,7 +224,7 @@ class Optimizer:
                     p.data = flat.reshape(data.shape)
             if state:
                 self.state[p] = state
-            p._version += 1
+            _views.bump(p)  # p, and any view or detach() of it, as PyTorch's shared version counter
         return loss
 
     def _flat_grad(self, p: Tensor, group_index: int, index: int) -> np.ndarray:

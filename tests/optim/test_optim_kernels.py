@@ -170,3 +170,17 @@ def test_adaptive_runs_the_faster_version_and_backs_off_a_stalling_one(monkeypat
     cost[True] = 0.5  # quiet again: parallel wins back within MAX_PROBE calls
     calls(K._Adaptive.MAX_PROBE + 10)
     assert calls(200) > 180
+
+
+def test_a_step_bumps_the_version_of_parameters_and_their_views():
+    import autograd as ag
+    import optim
+
+    w = ag.ones(3, requires_grad=True)
+    frozen = w.detach()  # shares w's memory, as in PyTorch
+    y = (ag.ones(3, requires_grad=True) * frozen).sum()  # keeps `frozen` for backward
+    w.grad = ag.ones(3)
+    optim.SGD([w], lr=0.1).step()
+    assert w._version == 1 and frozen._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
