@@ -51,7 +51,7 @@ def link_output(out, args) -> None:
     (called only when ``out.data.base is not None``)."""
     owner = out.data.base
     for a in args:
-        if a.__class__ is out.__class__ and a is not out:
+        if isinstance(a, out.__class__) and a is not out:  # a Tensor or a subclass (nn.Parameter)
             d = a.data
             if d is owner or d.base is owner:
                 link(out, a)

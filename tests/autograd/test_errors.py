@@ -359,3 +359,17 @@ def test_recorded_in_place_op_leaves_the_view_group():
     v = x[1:]
     v.mul_(2)
     assert not views.is_view(v) and v._version == 1 and x._version == 0
+
+
+def test_views_of_a_parameter_share_its_version():
+    import nn
+
+    w = nn.Parameter(ag.ones(2, 3))
+    t = w.T
+    x = ag.ones(3, requires_grad=True)
+    y = (t * x[:, None]).sum()  # keeps the view t
+    with ag.no_grad():
+        w.mul_(2)
+    assert t._version == w._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
